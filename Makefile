@@ -1,0 +1,32 @@
+# The two Quick start commands, `make run` and `make test`, both go through `make install`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BIND ?= 127.0.0.1:8000
+
+.PHONY: install run test openapi bench clean
+
+install: $(STAMP)
+
+# Re-install only when the project's dependencies change: `make install` is idempotent.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/diversion-risk serve --bind $(BIND)
+
+test: install
+	$(BIN)/python -m pytest
+
+openapi: install
+	$(BIN)/diversion-risk openapi > openapi.yaml
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,70 @@
+"""What one shipment's signals are computed from: its items looked up in the HS and CHPL
+tables and its parties resolved against the lists snapshot. Built once per shipment, so
+each signal stays a small pure function of these facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from features.hs import hs6_of
+from features.reference import ChplEntry, Reference
+from features.resolve import Resolution, resolve_party
+from features.shipment import Item, Party, Shipment
+from features.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    item: Item
+    hs6: str | None
+    known: bool  # hs6 exists in HS 2022
+    chpl: ChplEntry | None
+    uav: str | None  # description, for UAV codes not on the CHPL
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    party: Party
+    resolution: Resolution | None
+    record: dict | None  # the resolved entity's record
+    hops: int | None  # links to the nearest sanctioned entity, 0 if sanctioned itself
+    path: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class Facts:
+    shipment: Shipment
+    reference: Reference
+    items: tuple[ItemFacts, ...]
+    parties: tuple[PartyFacts, ...]
+    max_hops: int
+
+    @property
+    def consignee(self) -> PartyFacts:
+        return next(p for p in self.parties if p.party.role == "consignee")
+
+
+def _item(item: Item, reference: Reference) -> ItemFacts:
+    hs6 = hs6_of(item.hs_code)
+    return ItemFacts(item, hs6, hs6 in reference.hs6, reference.chpl.get(hs6), reference.uav.get(hs6))
+
+
+def _party(party: Party, snapshot: Snapshot, threshold: float, max_hops: int) -> PartyFacts:
+    resolution = resolve_party(party, snapshot, threshold)
+    if resolution is None:
+        return PartyFacts(party, None, None, None)
+    hops = snapshot.hops(resolution.row)
+    linked = hops is not None and 0 < hops <= max_hops
+    return PartyFacts(party, resolution, snapshot.record(resolution.row), hops,
+                      tuple(snapshot.path(resolution.row)) if linked else ())
+
+
+def gather_facts(shipment: Shipment, reference: Reference, snapshot: Snapshot, *,
+                 match_threshold: float, max_hops: int) -> Facts:
+    return Facts(
+        shipment,
+        reference,
+        tuple(_item(item, reference) for item in shipment.items),
+        tuple(_party(p, snapshot, match_threshold, max_hops) for p in shipment.parties),
+        max_hops,
+    )

@@ -1,0 +1,51 @@
+"""The UK FCDO "UK Sanctions List" as CSV: one row per designation, primary names only."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from features.entities import Entity, Link
+from features.lists.errors import ListFormatError
+
+HEADER = ["Unique ID", "OFSI Group ID", "Name", "Regime Name", "Type", "Designation source", "Date Designated", "Sanctions Imposed"]
+SCHEMAS = {"Individual": "Person", "Entity": "Organization", "Ship": "Vessel"}
+log = logging.getLogger(__name__)
+
+
+def looks_like_uk_fcdo(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf").startswith(b"Unique ID,OFSI Group ID,Name")
+
+
+def _date(value: str) -> str:
+    try:
+        return dt.datetime.strptime(value.strip(), "%d-%m-%Y").date().isoformat()
+    except ValueError:
+        return value.strip()
+
+
+def read_uk_fcdo(path: Path) -> Iterator[Entity | Link]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        if next(reader, None) != HEADER:
+            raise ListFormatError(path, 1, "header is not the UK FCDO list's: " + ",".join(HEADER))
+        for row in reader:
+            lineno = reader.line_num
+            if len(row) != len(HEADER):
+                raise ListFormatError(path, lineno, f"expected {len(HEADER)} columns, found {len(row)}")
+            uid, _, name, regime, kind, authority, designated, imposed = (v.strip() for v in row)
+            if not uid or kind not in SCHEMAS:
+                raise ListFormatError(path, lineno, "a row needs a Unique ID and a Type of " + "/".join(SCHEMAS))
+            if not name:  # the official list has a few of these: nothing to screen against
+                log.warning("%s:%d: designation %s has no name; skipped", path, lineno, uid)
+                continue
+            yield Entity(
+                id=f"gb-fcdo-{uid}",
+                schema=SCHEMAS[kind],
+                names=[name],
+                source=path.name,
+                sanctions=[f"UK FCDO ({authority}): {regime} regime, designated {_date(designated)}; {imposed}"],
+            )

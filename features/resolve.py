@@ -1,0 +1,61 @@
+"""Party resolution: which snapshot entity, if any, a shipment's party is.
+
+Identifiers first, because a valid INN or BIN names one company whatever its spelling; then
+names through the blocking index, scored with `compare_names`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from features.names import compare_names, name_key
+from features.shipment import Party
+from features.snapshot import Snapshot
+
+# Schemes whose values carry a checksum: an invalid one is a typo, never a match.
+CHECKED_SCHEMES = frozenset({"inn", "ogrn", "bin", "iin", "lei", "imo"})
+
+
+@dataclass(frozen=True)
+class Resolution:
+    row: int  # entity row in the snapshot
+    score: float  # 1.0 for an identifier match
+    method: str  # "identifier" or "name"
+    matched: str  # the identifier or the listed name that matched
+
+
+def _by_identifier(party: Party, snapshot: Snapshot) -> Resolution | None:
+    for ident in party.identifiers:
+        if ident.scheme in CHECKED_SCHEMES and not ident.valid:
+            continue
+        rows = snapshot.by_identifier(ident.value)
+        if rows:
+            # Several entities with one identifier are one company in several lists: prefer the
+            # sanctioned record, which carries the designation.
+            row = max(rows, key=lambda r: (bool(snapshot.sanctioned[r]), -r))
+            return Resolution(row, 1.0, "identifier", f"{ident.scheme}:{ident.value}")
+    return None
+
+
+def _by_name(party: Party, snapshot: Snapshot, threshold: float) -> Resolution | None:
+    query = name_key(party.name)
+    best: Resolution | None = None
+    for row, key in snapshot.name_candidates(query):
+        score = compare_names(query, key)
+        if score < threshold:
+            continue
+        if party.country:  # a name match in another country is weaker evidence
+            countries = snapshot.record(row)["countries"]
+            if countries and party.country.lower() not in countries:
+                score *= 0.9
+                if score < threshold:
+                    continue
+        candidate = Resolution(row, round(score, 4), "name", " ".join(key.tokens))
+        if best is None or (candidate.score, snapshot.sanctioned[row]) > (best.score, snapshot.sanctioned[best.row]):
+            best = candidate
+    return best
+
+
+def resolve_party(party: Party, snapshot: Snapshot, threshold: float) -> Resolution | None:
+    """The entity `party` is, or None when nothing in the snapshot is close enough."""
+    return _by_identifier(party, snapshot) or _by_name(party, snapshot, threshold)

@@ -1,0 +1,149 @@
+"""The signals table: one line per signal, each a small pure function of a shipment's facts.
+
+A signal returns its value (a number, or None when unknown: unknown is not zero) and the
+evidence an analyst needs to check it. The model learns a weight curve per signal; `monotone`
+tells it the direction the domain demands (closer to a sanctioned party never lowers risk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from features.facts import Facts
+from features.identifiers import kz_bin_registration
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float | None
+    evidence: dict | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    compute: Callable[[Facts], Value]
+    reason: str  # the stable reason code this signal reports under
+    monotone: int  # +1: a higher value never lowers risk; -1: never raises it
+    neutral: float | None = 0.0  # the value when nothing is flagged or known; reasons are measured from it
+
+
+def chpl_tier(f: Facts) -> Value:
+    """Highest CHPL tier among the items, as a rank (Tier 1 = 6 ... Tier 4.B = 1, none = 0).
+
+    The CHPL's 50 HS codes are the items found in Russian weapons; Tier 1 chips are the ones
+    Russia cannot make."""
+    hits = [i for i in f.items if i.chpl]
+    if not hits:
+        return Value(0.0)
+    best = max(hits, key=lambda i: i.chpl.rank)
+    return Value(float(best.chpl.rank), {
+        "hs6": best.hs6, "tier": best.chpl.tier, "description": best.chpl.description,
+        "items": [{"hs_code": i.item.hs_code, "hs6": i.hs6, "tier": i.chpl.tier} for i in hits],
+    })
+
+
+def chpl_value_share(f: Facts) -> Value:
+    """Share of the declared value in CHPL items; unknown when no item declares a value.
+
+    A pallet of furniture with one microcontroller is not a chip shipment."""
+    valued = [i for i in f.items if i.item.value is not None]
+    total = sum(i.item.value for i in valued)
+    if not valued or total <= 0:
+        return Value(None)
+    share = sum(i.item.value for i in valued if i.chpl) / total
+    return Value(round(share, 6), {"chpl_value": sum(i.item.value for i in valued if i.chpl), "total_value": total})
+
+
+def uav_item(f: Facts) -> Value:
+    """1 when an item is an unmanned aircraft or part (HS 8806/8807) that is not on the CHPL.
+
+    Drones and their parts reach the front as consumer goods; weaker than the CHPL itself."""
+    hits = [i for i in f.items if i.uav]
+    return Value(1.0 if hits else 0.0, {"items": [{"hs6": i.hs6, "description": i.uav} for i in hits]} if hits else None)
+
+
+def eaeu_destination(f: Facts) -> Value:
+    """1 when the destination is an EAEU member: goods then reach Russia with no customs border."""
+    country = f.shipment.destination_country
+    member = f.reference.eaeu.get(country)
+    return Value(1.0 if member else 0.0, {"country": country, "name": member} if member else None)
+
+
+def hub_destination(f: Facts) -> Value:
+    """1 when the destination is one of the 18 transshipment points of FinCEN/BIS alert FIN-2022-Alert003."""
+    country = f.shipment.destination_country
+    hub = f.reference.hubs.get(country)
+    return Value(1.0 if hub else 0.0, {"country": country, "name": hub, "as": "destination"} if hub else None)
+
+
+def hub_transit(f: Facts) -> Value:
+    """Number of transit countries that are transshipment points or EAEU members (not the destination)."""
+    hits = [c for c in dict.fromkeys(f.shipment.transit_countries)
+            if c != f.shipment.destination_country and (c in f.reference.hubs or c in f.reference.eaeu)]
+    return Value(float(len(hits)), {"countries": hits, "as": "transit"} if hits else None)
+
+
+def consignee_age_days(f: Facts) -> Value:
+    """Days from the consignee's incorporation to the shipment date; unknown if no source dates it.
+
+    Diversion runs through companies founded after February 2022. Sources, best first: the
+    request, the registry entity it resolved to, the registration month in a Kazakh BIN."""
+    consignee = f.consignee
+    sources = [(consignee.party.incorporation_date, "request")]
+    if consignee.record and consignee.record.get("incorporation_date"):
+        sources.append((dt.date.fromisoformat(consignee.record["incorporation_date"]), f"registry:{consignee.record['id']}"))
+    sources += [(kz_bin_registration(i.value), f"bin:{i.value}") for i in consignee.party.identifiers
+                if i.scheme in ("bin", "registration_number", "tax_number")]
+    for date, source in sources:
+        if date is not None:
+            age = max((f.shipment.date - date).days, 0)
+            return Value(float(age), {"incorporation_date": date.isoformat(), "source": source, "age_days": age})
+    return Value(None)
+
+
+def sanctioned_match(f: Facts) -> Value:
+    """Best match score of a party that resolves to a sanctioned entity itself (0 if none)."""
+    hits = [p for p in f.parties if p.hops == 0]
+    if not hits:
+        return Value(0.0)
+    return Value(max(p.resolution.score for p in hits), {"parties": [{
+        "role": p.party.role, "party_name": p.party.name, "entity_id": p.record["id"],
+        "name": p.record["names"][0], "lists": p.record["sanctions"],
+        "match_score": p.resolution.score, "matched_by": p.resolution.method, "matched": p.resolution.matched,
+    } for p in hits]})
+
+
+def sanctioned_proximity(f: Facts) -> Value:
+    """Closeness of the nearest party linked to a sanctioned entity: max_hops + 1 - links (0 if none).
+
+    Intermediaries are one or two links (an owner, a director, a shared address) from the
+    designated Russian buyer."""
+    linked = [p for p in f.parties if p.path]
+    if not linked:
+        return Value(0.0)
+    nearest = min(linked, key=lambda p: p.hops)
+    return Value(float(f.max_hops + 1 - nearest.hops), {"parties": [{
+        "role": p.party.role, "party_name": p.party.name, "entity_id": p.record["id"],
+        "name": p.record["names"][0], "match_score": p.resolution.score, "hops": p.hops, "path": list(p.path),
+    } for p in sorted(linked, key=lambda p: p.hops)]})
+
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal("chpl_tier", chpl_tier, "DUAL_USE_HS", +1),
+    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1, neutral=None),
+    Signal("uav_item", uav_item, "UAV_ITEM", +1),
+    Signal("eaeu_destination", eaeu_destination, "EAEU_DESTINATION", +1),
+    Signal("hub_destination", hub_destination, "TRANSSHIPMENT_ROUTE", +1),
+    Signal("hub_transit", hub_transit, "TRANSSHIPMENT_ROUTE", +1),
+    Signal("consignee_age_days", consignee_age_days, "YOUNG_CONSIGNEE", -1, neutral=None),
+    Signal("sanctioned_match", sanctioned_match, "SANCTIONED_PARTY", +1),
+    Signal("sanctioned_proximity", sanctioned_proximity, "LINKED_SANCTIONED_PARTY", +1),
+)
+SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
+
+
+def compute_signals(facts: Facts) -> dict[str, Value]:
+    return {signal.name: signal.compute(facts) for signal in SIGNALS}

@@ -1,0 +1,111 @@
+"""A built lists snapshot, memory-mapped read-only: lookups by identifier, by name and along the graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from features.graph import link_type, phrase
+from features.hashing import key64
+from features.names import NameKey, block_keys
+from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
+from features.stringtable import StringTable
+
+# A blocking key shared by more names than this ("trading", "group") only narrows the search
+# when nothing rarer is there; it never makes a query scan a large part of the list.
+MAX_POSTING = 5_000
+CANDIDATES = 25
+
+
+class SnapshotError(RuntimeError):
+    """The directory is not a complete snapshot of a format this code reads."""
+
+
+class Snapshot:
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        try:
+            self.meta = json.loads((self.directory / "meta.json").read_text())
+            if self.meta.get("format") != FORMAT:
+                raise SnapshotError(f"{directory}: snapshot format {self.meta.get('format')}, expected {FORMAT}")
+            load = lambda name: np.load(self.directory / f"{name}.npy", mmap_mode="r")  # noqa: E731
+            self._records = StringTable(self.directory / "entities")
+            self.sanctioned = load("sanctioned")
+            self._incorporated = load("incorporated")
+            self._names = StringTable(self.directory / "names")
+            self._name_entity = load("name_entity")
+            self._block = tuple(load(f"block_{part}") for part in ("keys", "offsets", "postings"))
+            self._ident = tuple(load(f"ident_{part}") for part in ("keys", "offsets", "postings"))
+            self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
+            self._attributes = StringTable(self.directory / "attributes")
+        except (OSError, ValueError, KeyError) as exc:
+            raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
+
+    @cached_property
+    def version(self) -> str:
+        return self.directory.name
+
+    def __len__(self) -> int:
+        return len(self.sanctioned)
+
+    def record(self, row: int) -> dict:
+        return json.loads(self._records[row])
+
+    def incorporated(self, row: int) -> dt.date | None:
+        days = int(self._incorporated[row])
+        return None if days == UNKNOWN_DATE else EPOCH + dt.timedelta(days=days)
+
+    @staticmethod
+    def _lookup(index: tuple, key: str) -> np.ndarray:
+        keys, offsets, postings = index
+        h = np.uint64(key64(key))
+        pos = int(np.searchsorted(keys, h))
+        if pos == len(keys) or keys[pos] != h:
+            return postings[0:0]
+        return postings[offsets[pos]: offsets[pos + 1]]
+
+    def by_identifier(self, value: str) -> list[int]:
+        return sorted({int(r) for r in self._lookup(self._ident, value)})
+
+    def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
+        """Names sharing the most blocking keys with `key`, rarest keys first: (entity row, name key)."""
+        postings = sorted((self._lookup(self._block, k) for k in block_keys(key)), key=len)
+        postings = [p for p in postings if len(p)]
+        if not postings:
+            return []
+        selective = [p for p in postings if len(p) <= MAX_POSTING] or [postings[0][:MAX_POSTING]]
+        rows, counts = np.unique(np.concatenate(selective), return_counts=True)
+        if len(rows) > CANDIDATES:
+            rows = rows[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
+        return [(int(self._name_entity[r]), NameKey(tuple(self._names[int(r)].split()))) for r in rows]
+
+    def hops(self, row: int) -> int | None:
+        """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""
+        value = int(self._hops[row])
+        return None if value < 0 else value
+
+    def path(self, row: int) -> list[dict]:
+        """The shortest path from entity `row` to a sanctioned entity, one step per link."""
+        steps: list[dict] = []
+        node = row
+        while (nxt := int(self._pred[node])) >= 0:
+            code = int(self._ptype[node])
+            via = None
+            if nxt >= len(self):  # a shared attribute: cross it in one step
+                via = self._attributes[nxt - len(self)]
+                nxt = int(self._pred[nxt])
+            record = self.record(nxt)
+            steps.append({
+                "link": link_type(code),
+                "phrase": phrase(code),
+                **({"via": via} if via else {}),
+                "entity_id": record["id"],
+                "name": record["names"][0],
+                "sanctioned": bool(self.sanctioned[nxt]),
+            })
+            node = nxt
+        return steps
