@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _SEPARATORS = re.compile(r"[\s.]")
-_DIGITS = re.compile(r"\d{6,10}")
+_DIGITS = re.compile(r"[0-9]{6,10}")
 
 
 def normalize_hs(code: str) -> str | None:

@@ -31,7 +31,7 @@ class Identifier:
 def _kz_checksum_ok(number: str) -> bool:
     # Hand-written: python-stdnum has no Kazakhstan module. The BIN/IIN check digit is a
     # weighted sum mod 11 with weights 1..11, retried with 3..11,1,2 when the first gives 10.
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):
         return False
     digits = [int(c) for c in number]
     for weights in (range(1, 12), [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]):

@@ -27,7 +27,7 @@ class Signal:
     compute: Callable[[Facts], Value]
     reason: str  # the stable reason code this signal reports under
     monotone: int  # +1: a higher value never lowers risk; -1: never raises it
-    neutral: float | None = 0.0  # the value when nothing is flagged or known; reasons are measured from it
+    neutral: float | None = 0.0  # the unremarkable value reasons are measured from (None: unknown)
 
 
 def chpl_tier(f: Facts) -> Value:
@@ -131,14 +131,18 @@ def sanctioned_proximity(f: Facts) -> Value:
     } for p in sorted(linked, key=lambda p: p.hops)]})
 
 
+# A consignee's age is measured against a ten-year-old company: "younger than an established
+# trader" is what the YOUNG_CONSIGNEE reason says.
+ESTABLISHED_DAYS = 3650.0
+
 SIGNALS: tuple[Signal, ...] = (
     Signal("chpl_tier", chpl_tier, "DUAL_USE_HS", +1),
-    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1, neutral=None),
+    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1),
     Signal("uav_item", uav_item, "UAV_ITEM", +1),
     Signal("eaeu_destination", eaeu_destination, "EAEU_DESTINATION", +1),
     Signal("hub_destination", hub_destination, "TRANSSHIPMENT_ROUTE", +1),
     Signal("hub_transit", hub_transit, "TRANSSHIPMENT_ROUTE", +1),
-    Signal("consignee_age_days", consignee_age_days, "YOUNG_CONSIGNEE", -1, neutral=None),
+    Signal("consignee_age_days", consignee_age_days, "YOUNG_CONSIGNEE", -1, neutral=ESTABLISHED_DAYS),
     Signal("sanctioned_match", sanctioned_match, "SANCTIONED_PARTY", +1),
     Signal("sanctioned_proximity", sanctioned_proximity, "LINKED_SANCTIONED_PARTY", +1),
 )

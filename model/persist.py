@@ -35,8 +35,8 @@ def file_sha256(path: Path) -> str:
 
 
 def save_model(model: DiversionModel, card: dict, directory: Path) -> dict:
-    """Write the model and its card (with the file's SHA-256) into the new `directory`."""
-    directory.mkdir(parents=True)
+    """Write the model and its card (with the file's SHA-256) into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
     sio.dump(model, directory / MODEL_FILE)
     card = {**card, "sha256": file_sha256(directory / MODEL_FILE)}
     (directory / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True))

@@ -1,0 +1,1 @@
+"""Stage three: the service. HTTP API, command line, the home directory's state, settings."""

@@ -1,0 +1,44 @@
+"""The Flask app factory: settings -> home -> runtime -> blueprints. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from features.reference import load_reference
+from service import problems
+from service.home import Home
+from service.routes import docs, meta, score
+from service.runtime import Runtime
+from service.settings import Settings
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, MAX_BATCH=settings.max_batch)
+    runtime = Runtime(Home(settings), load_reference())
+    runtime.current()  # load now, so a preloading master shares one copy with its workers
+    app.extensions["diversion_risk"] = runtime
+    problems.register(app)
+    for blueprint in (score.bp, meta.bp, docs.bp, docs.swagger_ui()):
+        app.register_blueprint(blueprint)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if response.mimetype == "text/html" else API_CSP
+        return response
+
+    return app

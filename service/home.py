@@ -1,0 +1,83 @@
+"""The home directory (DIVERSION_RISK_HOME): lists snapshots and models, and how they get there."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+from features.entities import Entity, Link
+from features.lists import detect_format, read_list
+from features.reference import Reference
+from features.snapshot_build import FORMAT, build_snapshot
+from model.persist import file_sha256, save_model
+from model.train import train_default
+from service.registry import Registry
+from service.settings import Settings
+
+
+def default_list_files() -> list[Path]:
+    """The lists bundled with the package, imported into a fresh home."""
+    root = Path(str(resources.files("service") / "data" / "default_lists"))
+    return sorted(p for p in root.iterdir() if p.suffix == ".csv" or p.suffix == ".jsonl")
+
+
+class Home:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.root = Path(settings.home)
+        self.lists = Registry(self.root / "lists")
+        self.models = Registry(self.root / "models")
+
+    def import_lists(self, files: Iterable[Path], fmt: str | None = None) -> dict:
+        """Build a snapshot of `files` (all of them, or none: a bad file raises ListFormatError and
+        nothing changes), versioned by content, and make it the active one."""
+        files = [Path(f) for f in files]
+        formats = [fmt or detect_format(f) for f in files]
+        hashes = [file_sha256(f) for f in files]
+        version = hashlib.sha256(
+            f"format {FORMAT}\n".encode() + "\n".join(f"{h} {k}" for h, k in sorted(zip(hashes, formats))).encode()
+        ).hexdigest()[:16]
+        if not self.lists.exists(version):
+            sources = [{"file": f.name, "format": k, "sha256": h, "entities": 0, "sanctioned": 0, "links": 0}
+                       for f, k, h in zip(files, formats, hashes)]
+            with self.lists.staging() as tmp:
+                build_snapshot(_counted(files, formats, sources), tmp, sources)
+                self.lists.adopt(tmp, version)
+        self.lists.activate(version, "import")
+        return {"version": version, "path": str(self.lists.path(version))}
+
+    def add_model(self, model, card: dict) -> str:
+        """Store a trained model; its version is its name plus a prefix of the file's hash."""
+        with self.models.staging() as tmp:
+            saved = save_model(model, card, tmp / "model")
+            version = f"{card['name']}-{saved['sha256'][:12]}"
+            self.models.adopt(tmp / "model", version)
+        return version
+
+    def train_default_model(self, reference: Reference, progress: Callable[[str], None]) -> str:
+        model, card = train_default(reference, name="default", match_threshold=self.settings.match_threshold,
+                                    max_hops=self.settings.max_hops, progress=progress)
+        return self.add_model(model, card)
+
+    def prepare(self, reference: Reference, progress: Callable[[str], None]) -> None:
+        """Give a fresh home the bundled lists and the default model, showing progress."""
+        if self.lists.active() is None:
+            progress("importing the bundled lists")
+            self.import_lists(default_list_files())
+        if self.models.active() is None:
+            progress("training the default model on SIMULATED data (about 30 s)")
+            self.models.activate(self.train_default_model(reference, progress), "default")
+
+
+def _counted(files: list[Path], formats: list[str], sources: list[dict]) -> Iterator[Entity | Link]:
+    """Stream the records of every file, counting per source for the snapshot's metadata."""
+    for path, fmt, source in zip(files, formats, sources):
+        for record in read_list(path, fmt):
+            if isinstance(record, Link):
+                source["links"] += 1
+            else:
+                source["entities"] += 1
+                source["sanctioned"] += record.sanctioned
+            yield record

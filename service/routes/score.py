@@ -1,0 +1,75 @@
+"""POST /v1/score and /v1/score/batch: schema -> shipment -> scorer -> response."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, jsonify
+from marshmallow import ValidationError
+
+from features.shipment import Shipment
+from model.scorer import Assessment
+from service.problems import Problem, invalid
+from service.routes.common import json_body, serving_state
+from service.runtime import State
+from service.schemas import BatchSchema, ShipmentSchema
+
+bp = Blueprint("score", __name__)
+
+
+def result(shipment: Shipment, assessment: Assessment, state: State) -> dict:
+    return {
+        "shipment_id": shipment.shipment_id,
+        "decision_id": str(uuid.uuid4()),
+        "score": assessment.score,
+        "band": assessment.band,
+        "base": round(assessment.base, 6),
+        "reasons": assessment.reasons,
+        "signals": {name: {"value": v.value, "evidence": v.evidence} for name, v in assessment.signals.items()},
+        "model_version": state.model_version,
+        "lists_version": state.lists_version,
+    }
+
+
+def load_shipment(data) -> Shipment:
+    if not isinstance(data, dict):
+        raise invalid({"body": ["must be a JSON object (one shipment)"]})
+    try:
+        return ShipmentSchema().load(data)
+    except ValidationError as exc:
+        raise invalid(exc.messages) from None
+
+
+@bp.post("/v1/score")
+def score():
+    state = serving_state()
+    shipment = load_shipment(json_body())
+    [assessment] = state.scorer.assess([shipment])
+    return jsonify(result(shipment, assessment, state))
+
+
+@bp.post("/v1/score/batch")
+def score_batch():
+    state = serving_state()
+    data = json_body()
+    limit = current_app.config["MAX_BATCH"]
+    try:
+        envelope = BatchSchema().load(data if isinstance(data, dict) else {"body": data})
+    except ValidationError as exc:
+        raise invalid(exc.messages) from None
+    if len(envelope["shipments"]) > limit:
+        raise invalid({"shipments": [f"at most {limit} shipments per batch"]})
+    loaded: list[Shipment | Problem] = []
+    for raw in envelope["shipments"]:
+        try:
+            loaded.append(load_shipment(raw))
+        except Problem as problem:
+            loaded.append(problem)
+    valid = [s for s in loaded if isinstance(s, Shipment)]
+    assessments = iter(state.scorer.assess(valid))
+    results = [
+        {"index": i, "error": item.document()} if isinstance(item, Problem)
+        else {"index": i, "result": result(item, next(assessments), state)}
+        for i, item in enumerate(loaded)
+    ]
+    return jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version})

@@ -1,0 +1,74 @@
+"""What a worker serves with: the active lists snapshot and model, swapped atomically.
+
+Every request takes one `State` at its start and uses it throughout, so a request never mixes
+two snapshots or two models. Workers notice a newly activated version by re-reading the two
+ACTIVE pointers at most once per `reload_interval`; a version that fails to load is logged and
+skipped, and the previous state keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from features.reference import Reference
+from features.snapshot import Snapshot, SnapshotError
+from model.persist import ModelFileError, load_model
+from model.scorer import Bands, Scorer
+from service.home import Home
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class State:
+    scorer: Scorer
+    lists_version: str
+    model_version: str
+    model_card: dict
+
+    @property
+    def lists_meta(self) -> dict:
+        return self.scorer.snapshot.meta
+
+
+class Runtime:
+    def __init__(self, home: Home, reference: Reference):
+        self.home, self.reference = home, reference
+        self.settings = home.settings
+        self._state: State | None = None
+        self._checked = float("-inf")
+        self._failed: tuple[str | None, str | None] | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> State | None:
+        """The state to serve this request with (None until a snapshot and a model are loaded)."""
+        if time.monotonic() - self._checked >= self.settings.reload_interval:
+            with self._lock:
+                self._checked = time.monotonic()
+                self._refresh()
+        return self._state
+
+    def _refresh(self) -> None:
+        wanted = (self.home.lists.active(), self.home.models.active())
+        state = self._state
+        if None in wanted or wanted == self._failed or (state and wanted == (state.lists_version, state.model_version)):
+            return
+        try:
+            snapshot = state.scorer.snapshot if state and state.lists_version == wanted[0] else \
+                Snapshot(self.home.lists.path(wanted[0]))
+            if state and state.model_version == wanted[1]:
+                model, card = state.scorer.model, state.model_card
+            else:
+                model, card = load_model(self.home.models.path(wanted[1]))
+        except (SnapshotError, ModelFileError, OSError) as exc:
+            log.error("not switching to lists %s / model %s: %s", *wanted, exc)
+            self._failed = wanted
+            return
+        s = self.settings
+        scorer = Scorer(self.reference, snapshot, model, bands=Bands(s.band_medium, s.band_high),
+                        match_threshold=s.match_threshold, max_hops=s.max_hops)
+        self._state = State(scorer, wanted[0], wanted[1], card)
+        log.info("serving lists %s with model %s", *wanted)

@@ -1,0 +1,59 @@
+"""Every setting of the service, in one place, read from `DIVERSION_RISK_*` environment variables.
+
+Secrets (database passwords in URLs, later API-key peppers) only ever come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PREFIX = "DIVERSION_RISK_"
+_PARSERS = {"int": int, "float": float, "str": str, "Path": Path}
+
+
+class SettingsError(ValueError):
+    """A setting's value cannot be read; names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = Path("var")  # lists snapshots, models, the database
+    bind: str = "127.0.0.1:8000"
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # gunicorn workers: one per core
+    max_hops: int = 3  # links from a sanctioned entity that still count as linked
+    match_threshold: float = 0.85  # name similarity at which a party resolves to a listed entity
+    band_medium: float = 0.2  # calibrated probability from which a shipment is in band medium
+    band_high: float = 0.5  # ... and in band high
+    max_body_bytes: int = 10 * 1024 * 1024  # larger request bodies get 413 before they are read
+    max_batch: int = 1000  # shipments per batch request
+    reload_interval: float = 1.0  # seconds between checks for a newly activated snapshot or model
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Settings from `DIVERSION_RISK_<NAME>` variables (e.g. DIVERSION_RISK_MAX_HOPS=2)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            try:
+                values[f.name] = _PARSERS[f.type](raw)
+            except ValueError:
+                raise SettingsError(f"{PREFIX}{f.name.upper()}={raw!r} is not a valid {f.type}") from None
+        settings = cls(**{**values, **overrides})
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if not 0 < self.band_medium < self.band_high < 1:
+            raise SettingsError(f"{PREFIX}BAND_MEDIUM and {PREFIX}BAND_HIGH must satisfy 0 < medium < high < 1")
+        if not 1 <= self.max_hops <= 6:
+            raise SettingsError(f"{PREFIX}MAX_HOPS must be between 1 and 6 (snapshots keep 6)")
+        if not 0 < self.match_threshold <= 1:
+            raise SettingsError(f"{PREFIX}MATCH_THRESHOLD must be in (0, 1]")
+        if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
+            raise SettingsError(f"{PREFIX}WORKERS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")

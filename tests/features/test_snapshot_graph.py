@@ -1,0 +1,64 @@
+"""The snapshot built from the hand-made network: lookups, distances and path evidence."""
+
+import numpy as np
+import pytest
+
+from features.lists import read_list
+from features.names import name_key
+from features.snapshot import Snapshot
+from features.snapshot_build import build_snapshot
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("snap")
+    build_snapshot(read_list(FIXTURES / "network.ftm.jsonl"), directory, [])
+    return Snapshot(directory)
+
+
+def row_of(snapshot, entity_id):
+    return next(r for r in range(len(snapshot)) if snapshot.record(r)["id"] == entity_id)
+
+
+def test_sanctioned_by_sanction_entity_and_by_topic(snapshot):
+    sanctioned = {snapshot.record(r)["id"] for r in np.flatnonzero(snapshot.sanctioned)}
+    assert sanctioned == {"t-ru-nm", "t-ae-topic"}
+    assert "Test Authority: TEST-RUSSIA (2023-02-24)" in snapshot.record(row_of(snapshot, "t-ru-nm"))["sanctions"]
+
+
+def test_identifier_index(snapshot):
+    assert snapshot.by_identifier("5001007329") == [row_of(snapshot, "t-ru-nm")]
+    assert snapshot.by_identifier("0000000000") == []
+
+
+def test_name_candidates_across_scripts(snapshot):
+    rows = {row for row, _ in snapshot.name_candidates(name_key("Aspan Arba LLP"))}
+    assert row_of(snapshot, "t-kz-aa") in rows
+
+
+def test_shared_address_is_one_link_with_evidence(snapshot):
+    row = row_of(snapshot, "t-kz-aa")
+    assert snapshot.hops(row) == 1
+    [step] = snapshot.path(row)
+    assert step["link"] == "SharedAddress" and step["entity_id"] == "t-ru-nm" and step["sanctioned"]
+    assert "лесная" in step["via"]
+
+
+def test_two_links_through_a_director(snapshot):
+    row = row_of(snapshot, "t-am-owned")
+    assert snapshot.hops(row) == 2
+    path = snapshot.path(row)
+    assert [s["phrase"] for s in path] == ["owned by", "directs"]
+    assert path[-1]["entity_id"] == "t-ru-nm"
+
+
+def test_unlinked_and_sanctioned_entities(snapshot):
+    assert snapshot.hops(row_of(snapshot, "t-de-old")) is None
+    assert snapshot.hops(row_of(snapshot, "t-ru-nm")) == 0
+    assert snapshot.path(row_of(snapshot, "t-ru-nm")) == []
+
+
+def test_metadata_counts(snapshot):
+    counts = snapshot.meta["counts"]
+    assert counts["entities"] == 6 and counts["sanctioned"] == 2 and counts["links"] == 2

@@ -1,0 +1,138 @@
+"""The wire contract v1 over HTTP (Flask's test client against a prepared home)."""
+
+import json
+import math
+
+import pytest
+
+from service.app import create_app
+
+SHIPMENT = {
+    "shipment_id": "AWB-0001",
+    "date": "2023-05-02",
+    "origin_country": "CN",
+    "destination_country": "KZ",
+    "transit_countries": ["AE"],
+    "items": [{"hs_code": "8542.31", "description": "microcontrollers", "quantity": 100, "value": 25000.0, "currency": "USD"}],
+    "parties": [
+        {"role": "consignee", "name": "Aspan Arba LLP", "country": "KZ"},
+        {"role": "shipper", "name": "Shenzhen Parts Co", "country": "CN"},
+    ],
+}
+
+
+@pytest.fixture
+def client(home):
+    return create_app(home.settings).test_client()
+
+
+def post(client, path, body):
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_scores_a_linked_consignee_with_reasons(client):
+    response = post(client, "/v1/score", SHIPMENT)
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert body["shipment_id"] == "AWB-0001" and 0 <= body["score"] <= 1
+    codes = [r["code"] for r in body["reasons"]]
+    assert {"DUAL_USE_HS", "EAEU_DESTINATION", "LINKED_SANCTIONED_PARTY", "YOUNG_CONSIGNEE"} <= set(codes)
+    contributions = [r["contribution"] for r in body["reasons"]]
+    assert contributions == sorted(contributions, reverse=True)
+    linked = next(r for r in body["reasons"] if r["code"] == "LINKED_SANCTIONED_PARTY")
+    step = linked["evidence"]["sanctioned_proximity"]["parties"][0]["path"][0]
+    assert step["link"] == "SharedAddress" and step["entity_id"] == "t-ru-nm"
+    assert body["band"] in ("medium", "high")
+
+
+def test_contributions_sum_to_the_score(client):
+    body = post(client, "/v1/score", SHIPMENT).json
+    logit = math.log(body["score"] / (1 - body["score"]))
+    total = body["base"] + sum(r["contribution"] for r in body["reasons"])
+    # reasons carry the positive contributions; the rest (e.g. an unflagged signal) is small
+    assert total >= logit - 1e-3
+
+
+def test_a_sanctioned_consignee_forces_band_high(client):
+    shipment = {**SHIPMENT, "destination_country": "DE", "transit_countries": [],
+                "items": [{"hs_code": "9403.20"}],
+                "parties": [{"role": "consignee", "name": "ООО «Небесная механика»", "country": "RU"}]}
+    body = post(client, "/v1/score", shipment).json
+    assert body["band"] == "high"
+    assert body["reasons"][0]["code"] == "SANCTIONED_PARTY"
+    assert "band set to high" in body["reasons"][0]["message"]
+
+
+def test_identifier_resolves_whatever_the_spelling(client):
+    shipment = {**SHIPMENT, "parties": [{"role": "consignee", "name": "Completely Different Name",
+                                         "identifiers": [{"scheme": "inn", "value": "5001007329"}]}]}
+    body = post(client, "/v1/score", shipment).json
+    assert body["signals"]["sanctioned_match"]["evidence"]["parties"][0]["matched_by"] == "identifier"
+
+
+def test_batch_keeps_order_and_isolates_errors(client):
+    bad = {**SHIPMENT, "items": [{"hs_code": "ABC"}]}
+    body = post(client, "/v1/score/batch", {"shipments": [SHIPMENT, bad, {**SHIPMENT, "shipment_id": "B"}]}).json
+    assert [r["index"] for r in body["results"]] == [0, 1, 2]
+    assert body["results"][0]["result"]["shipment_id"] == "AWB-0001"
+    assert body["results"][1]["error"]["errors"][0]["field"] == "items[0].hs_code"
+    assert body["results"][2]["result"]["shipment_id"] == "B"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({**SHIPMENT, "parties": [{"role": "shipper", "name": "X"}]}, "parties"),
+    ({**SHIPMENT, "destination_country": "XX"}, "destination_country"),
+    ({**SHIPMENT, "date": "2023-02-30"}, "date"),
+    ({**SHIPMENT, "items": []}, "items"),
+    ({**SHIPMENT, "items": [{"hs_code": "85423"}]}, "items[0].hs_code"),
+    ({**SHIPMENT, "surprise": 1}, "surprise"),
+    ({**SHIPMENT, "parties": [{"role": "consignee", "name": "A\u0000B"}]}, "parties[0].name"),
+    ({k: v for k, v in SHIPMENT.items() if k != "shipment_id"}, "shipment_id"),
+    ([SHIPMENT], "body"),
+])
+def test_invalid_shipments_get_422_naming_the_field(client, body, field):
+    response = post(client, "/v1/score", body)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert field in [e["field"] for e in response.json["errors"]]
+
+
+@pytest.mark.parametrize("raw, status", [(b"{not json", 400), (b"\xff\xfe{}", 400), (b"[" * 100_000, 400)])
+def test_malformed_bodies_get_400(client, raw, status):
+    response = client.post("/v1/score", data=raw, content_type="application/json")
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_body_over_the_limit_gets_413(home):
+    from dataclasses import replace
+
+    client = create_app(replace(home.settings, max_body_bytes=2048)).test_client()
+    response = client.post("/v1/score", data=b"x" * 4096, content_type="application/json")
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+
+
+def test_meta_endpoints(client):
+    ready = client.get("/readyz").json
+    assert ready["status"] == "ready" and ready["lists_version"] and ready["model_version"]
+    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.get("/v1/model").json["card"]["training_data"]["kind"] == "simulated"
+    lists = client.get("/v1/lists").json
+    assert lists["counts"]["sanctioned"] > 5000 and {s["format"] for s in lists["sources"]} == {"ftm", "uk-fcdo"}
+    assert client.get("/docs/").status_code == 200
+    assert client.get("/openapi.yaml").data.startswith(b"paths:") or b"openapi: 3.1.0" in client.get("/openapi.yaml").data
+
+
+def test_security_headers_and_no_stack_traces(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_not_ready_without_a_model(tmp_path):
+    from service.settings import Settings
+
+    client = create_app(Settings(home=tmp_path)).test_client()
+    assert client.get("/readyz").status_code == 503
+    response = post(client, "/v1/score", SHIPMENT)
+    assert response.status_code == 503 and response.headers["Retry-After"]
