@@ -11,6 +11,7 @@ from pathlib import Path
 from features.entities import Entity, Link
 from features.lists.errors import ListFormatError
 from features.lists.ftm import looks_like_ftm, read_ftm
+from features.lists.ofac import looks_like_ofac_alt, looks_like_ofac_sdn, read_ofac_alt, read_ofac_sdn
 from features.lists.uk_fcdo import looks_like_uk_fcdo, read_uk_fcdo
 
 Reader = Callable[[Path], Iterator[Entity | Link]]
@@ -19,6 +20,8 @@ Reader = Callable[[Path], Iterator[Entity | Link]]
 FORMATS: list[tuple[str, Callable[[bytes], bool], Reader]] = [
     ("ftm", looks_like_ftm, read_ftm),
     ("uk-fcdo", looks_like_uk_fcdo, read_uk_fcdo),
+    ("ofac-sdn", looks_like_ofac_sdn, read_ofac_sdn),
+    ("ofac-alt", looks_like_ofac_alt, read_ofac_alt),
 ]
 
 
