@@ -1,4 +1,4 @@
-"""The records every list reader produces: entities and the links between them.
+"""The records every list reader produces: entities, the links between them and deletions.
 
 Readers of different formats (FtM, UK FCDO, OFAC...) all reduce to these two types, so the
 snapshot builder, the resolver and the graph know nothing about file formats.
@@ -55,3 +55,14 @@ class Link:
     source: str  # entity id
     target: str  # entity id
     type: str  # a key of LINK_PHRASES
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """An entity to drop from the snapshot being built: an FtM delta file's DEL (or the first half
+    of a MOD, which replaces). It removes whatever the records before it gave that id."""
+
+    id: str
+
+
+Record = Entity | Link | Deletion

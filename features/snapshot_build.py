@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from features.entities import Entity, Link
+from features.entities import Deletion, Entity, Link, Record
 from features.graph import build_edges, nearest_sanctioned
 from features.hashing import keys64
 from features.names import block_keys, name_key
@@ -61,12 +61,15 @@ def _index(keys: list[str], rows: list[int], directory: Path, name: str) -> None
     np.save(directory / f"{name}_postings.npy", np.asarray(rows, dtype=np.int32)[order])
 
 
-def collect(records: Iterable[Entity | Link]) -> tuple[list[Entity], list[Link]]:
+def collect(records: Iterable[Record]) -> tuple[list[Entity], list[Link]]:
+    """Entities by id, in order: a repeated id merges, a `Deletion` drops what came before it."""
     entities: dict[str, Entity] = {}
     links: list[Link] = []
     for record in records:
         if isinstance(record, Link):
             links.append(record)
+        elif isinstance(record, Deletion):
+            entities.pop(record.id, None)
         elif record.id in entities:
             _merge(entities[record.id], record)
         else:
@@ -74,7 +77,7 @@ def collect(records: Iterable[Entity | Link]) -> tuple[list[Entity], list[Link]]
     return list(entities.values()), links
 
 
-def build_snapshot(records: Iterable[Entity | Link], directory: Path, sources: list[dict]) -> dict:
+def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dict]) -> dict:
     """Write a snapshot of `records` into the empty `directory`; return its metadata."""
     entities, links = collect(records)
     row = {e.id: i for i, e in enumerate(entities)}

@@ -1,4 +1,5 @@
-"""Readers of sanctions lists and registries, one module per format, all yielding `Entity` and `Link`.
+"""Readers of sanctions lists and registries, one module per format, all yielding `Entity` and `Link`
+(and, from FtM delta files, `Deletion`).
 
 `read_list` picks the reader from the file's content unless the format is named.
 """
@@ -8,17 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from features.entities import Entity, Link
+from features.entities import Record
+from features.lists.csl import looks_like_csl, read_csl
 from features.lists.errors import ListFormatError
 from features.lists.ftm import looks_like_ftm, read_ftm
+from features.lists.ftm_delta import looks_like_ftm_delta, read_ftm_delta
+from features.lists.ofac import looks_like_ofac_alt, looks_like_ofac_sdn, read_ofac_alt, read_ofac_sdn
 from features.lists.uk_fcdo import looks_like_uk_fcdo, read_uk_fcdo
 
-Reader = Callable[[Path], Iterator[Entity | Link]]
+Reader = Callable[[Path], Iterator[Record]]
 
-# (name, sniffer, reader): the first sniffer that accepts a file's first bytes wins.
+# (name, sniffer, reader): the first sniffer that accepts a file's first bytes wins. A delta
+# line also holds an entity's "schema", so the delta sniffer goes before the FtM one.
 FORMATS: list[tuple[str, Callable[[bytes], bool], Reader]] = [
+    ("ftm-delta", looks_like_ftm_delta, read_ftm_delta),
     ("ftm", looks_like_ftm, read_ftm),
     ("uk-fcdo", looks_like_uk_fcdo, read_uk_fcdo),
+    ("ofac-sdn", looks_like_ofac_sdn, read_ofac_sdn),
+    ("ofac-alt", looks_like_ofac_alt, read_ofac_alt),
+    ("us-csl", looks_like_csl, read_csl),
 ]
 
 
@@ -31,8 +40,8 @@ def detect_format(path: Path) -> str:
     raise ListFormatError(path, 1, "format not recognised; name it with --format " + "|".join(f[0] for f in FORMATS))
 
 
-def read_list(path: Path, fmt: str | None = None) -> Iterator[Entity | Link]:
-    """Yield the entities and links of one list file, in the named or the detected format."""
+def read_list(path: Path, fmt: str | None = None) -> Iterator[Record]:
+    """Yield the records of one list file, in the named or the detected format."""
     name = fmt or detect_format(path)
     for known, _, reader in FORMATS:
         if known == name:

@@ -68,9 +68,9 @@ def _designation(proxy, source: str) -> str:
     return f"{authority}: {program or 'sanction'}" + (f" ({start})" if start else "")
 
 
-def _parse(path: Path, lineno: int, line: str):
+def parse_proxy(path: Path, lineno: int, data):
+    """An FtM entity from its JSON object, or the error naming the line."""
     try:
-        data = json.loads(line)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         return model.get_proxy(data)
@@ -78,50 +78,84 @@ def _parse(path: Path, lineno: int, line: str):
         raise ListFormatError(path, lineno, f"not an FtM entity: {exc}") from None
 
 
+def parse_json(path: Path, lineno: int, line: str):
+    try:
+        return json.loads(line)
+    except ValueError as exc:
+        raise ListFormatError(path, lineno, f"not a JSON line: {exc}") from None
+
+
+class FtmCollector:
+    """Folds FtM entities into `Entity`s and `Link`s. Addresses and sanctions may come before or
+    after the entities they belong to, so entities are only complete once the file has been read."""
+
+    def __init__(self, path: Path):
+        self.path, self.source = path, path.name
+        self.entities: dict[str, Entity] = {}
+        self.address_refs: dict[str, list[str]] = defaultdict(list)
+        self.addresses: dict[str, str] = {}
+        self.designations: dict[str, list[str]] = defaultdict(list)
+        self.links: list[Link] = []
+
+    def add(self, lineno: int, proxy) -> None:
+        schema = proxy.schema
+        if schema.name == "Address":
+            self.addresses[proxy.id] = ", ".join(proxy.get("full")) or proxy.caption
+        elif schema.name == "Sanction":
+            for target in proxy.get("entity"):
+                self.designations[target].append(_designation(proxy, self.source))
+        elif schema.edge and schema.name in LINK_PHRASES:
+            for src in proxy.get(schema.source_prop):
+                for dst in proxy.get(schema.target_prop):
+                    self.links.append(Link(src, dst, schema.name))
+        elif schema.is_a("LegalEntity") or schema.is_a("Vessel"):
+            names = [n for prop in NAME_PROPS for n in proxy.get(prop, quiet=True)]
+            if not names:
+                raise ListFormatError(self.path, lineno, f"entity {proxy.id} has no name")
+            entity = Entity(
+                id=proxy.id,
+                schema=schema.name,
+                names=names,
+                source=self.source,
+                countries=sorted(proxy.countries),
+                identifiers=_identifiers(proxy),
+                incorporation_date=_date(proxy.get("incorporationDate", quiet=True)),
+                addresses=list(proxy.get("address", quiet=True)),
+                phones=list(proxy.get("phone", quiet=True)),
+                emails=list(proxy.get("email", quiet=True)),
+            )
+            if "sanction" in proxy.get("topics", quiet=True):
+                entity.sanctions.append(f"{self.source}: topic sanction")
+            self.entities[proxy.id] = entity
+            self.address_refs[proxy.id] = list(proxy.get("addressEntity", quiet=True))
+
+    def discard(self, entity_id: str) -> None:
+        self.entities.pop(entity_id, None)
+
+    def records(self) -> Iterator[Entity | Link]:
+        for entity_id, entity in self.entities.items():
+            entity.addresses.extend(self.addresses[a] for a in self.address_refs[entity_id] if a in self.addresses)
+            entity.sanctions.extend(self.designations.get(entity_id, ()))
+            yield entity
+        yield from self.links
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) for each non-blank line of a UTF-8 JSON-lines file.
+
+    Lines are decoded one by one so that an encoding error names its own line."""
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ListFormatError(path, lineno, f"not UTF-8 text: {exc.reason}") from None
+            if line.strip():
+                yield lineno, line
+
+
 def read_ftm(path: Path) -> Iterator[Entity | Link]:
-    source = path.name
-    entities: dict[str, Entity] = {}
-    address_refs: dict[str, list[str]] = defaultdict(list)
-    addresses: dict[str, str] = {}
-    designations: dict[str, list[str]] = defaultdict(list)
-    links: list[Link] = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            proxy = _parse(path, lineno, line)
-            schema = proxy.schema
-            if schema.name == "Address":
-                addresses[proxy.id] = ", ".join(proxy.get("full")) or proxy.caption
-            elif schema.name == "Sanction":
-                for target in proxy.get("entity"):
-                    designations[target].append(_designation(proxy, source))
-            elif schema.edge and schema.name in LINK_PHRASES:
-                for src in proxy.get(schema.source_prop):
-                    for dst in proxy.get(schema.target_prop):
-                        links.append(Link(src, dst, schema.name))
-            elif schema.is_a("LegalEntity") or schema.is_a("Vessel"):
-                names = [n for prop in NAME_PROPS for n in proxy.get(prop, quiet=True)]
-                if not names:
-                    raise ListFormatError(path, lineno, f"entity {proxy.id} has no name")
-                entity = Entity(
-                    id=proxy.id,
-                    schema=schema.name,
-                    names=names,
-                    source=source,
-                    countries=sorted(proxy.countries),
-                    identifiers=_identifiers(proxy),
-                    incorporation_date=_date(proxy.get("incorporationDate", quiet=True)),
-                    addresses=list(proxy.get("address", quiet=True)),
-                    phones=list(proxy.get("phone", quiet=True)),
-                    emails=list(proxy.get("email", quiet=True)),
-                )
-                if "sanction" in proxy.get("topics", quiet=True):
-                    entity.sanctions.append(f"{source}: topic sanction")
-                entities[proxy.id] = entity
-                address_refs[proxy.id] = list(proxy.get("addressEntity", quiet=True))
-    for entity_id, entity in entities.items():
-        entity.addresses.extend(addresses[a] for a in address_refs[entity_id] if a in addresses)
-        entity.sanctions.extend(designations.get(entity_id, ()))
-        yield entity
-    yield from links
+    collector = FtmCollector(path)
+    for lineno, line in json_lines(path):
+        collector.add(lineno, parse_proxy(path, lineno, parse_json(path, lineno, line)))
+    yield from collector.records()
