@@ -18,9 +18,10 @@ from service.settings import Settings
 
 
 def default_list_files() -> list[Path]:
-    """The lists bundled with the package, imported into a fresh home."""
+    """The lists bundled with the package, imported into a fresh home: the UK FCDO list and the
+    OFAC SDN set (sdn.csv brings its sibling alias, address and comment files)."""
     root = Path(str(resources.files("service") / "data" / "default_lists"))
-    return sorted(p for p in root.iterdir() if p.suffix == ".csv" or p.suffix == ".jsonl")
+    return [root / "uk_fcdo_sanctions_list_2025-08-11.csv", root / "ofac_sdn" / "sdn.csv"]
 
 
 class Home:
