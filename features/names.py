@@ -39,6 +39,7 @@ EXTRA_LEGAL_FORMS = frozenset({
 STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und", "i", "y", "et"})
 PERSON_SCHEMAS = frozenset({"Person"})
 CONFLICT_COST = 1.5
+TYPO_COST = 1.0
 PERSON_EXTRA_COST = 0.3
 EXTRA_COST = 0.7
 GENERIC_WEIGHT = 0.5
@@ -53,6 +54,7 @@ _GRK_TO_LAT = str.maketrans("αεορτυικνχβμ", "aeoptuiknxbm")
 _DIGIT_TO_LAT = str.maketrans("01", "oi")
 _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
+_INNER_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
 _ROMAN = re.compile(r"^(?=[ivx]{2,})x{0,3}(ix|iv|v?i{0,3})$")
 _VOWELS = re.compile(r"[aeiou]")
 _SKELETON_RULES = [  # applied in order on an ASCII token; see `skeleton`
@@ -94,9 +96,13 @@ def _visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").casefold()
 
 
-def _join_apostrophes(text: str) -> str:
-    """Remove apostrophes inside words: "O'Callaghan" is one word, and "Ky'ong" is no legal form "ky"."""
-    return _APOSTROPHES.sub("", text)
+def _protect_words(text: str) -> str:
+    """Keep words whole through rigour's legal-form removal, which cuts at apostrophes and hyphens.
+
+    "Ky'ong" is no Finnish "ky" and "Ала-Тоо" no Kazakh "ТОО": apostrophes go, and hyphens inside
+    words become underscores, which the tokenizer splits on afterwards.
+    """
+    return _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", text))
 
 
 def _fix_homoglyphs(token: str) -> str:
@@ -125,7 +131,7 @@ def name_key(name: str) -> NameKey:
     Legal forms are removed on whole, space-separated words only, so that "Ала-Тоо" keeps its
     "тоо"; rigour sees the text with its punctuation, which it needs for "Sp. z o.o.".
     """
-    text = " ".join(_fix_homoglyphs(t) for t in _join_apostrophes(_visible(name)).split())
+    text = " ".join(_fix_homoglyphs(t) for t in _protect_words(_visible(name)).split())
     words = [ascii_text(w).lower() for w in remove_org_types(text).split()]
     tokens = [t for w in words if not _is_legal_form(w) for t in _NON_WORD.sub(" ", w).replace("_", " ").split()]
     core = [t for t in tokens if t not in STOPWORDS]
@@ -171,7 +177,7 @@ def token_similarity(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if len(short) == 1:
         return 0.85 if long_[0] == short else 0.0
-    edit = 1.0 - min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
+    edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
     if len(short) >= 3 and long_.startswith(short):
         edit = max(edit, 0.8)
     if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
