@@ -196,17 +196,19 @@ def is_generic(token: str) -> bool:
     return any(span.symbol.category in _GENERIC_SYMBOLS for name in names for span in name.spans)
 
 
+@lru_cache(maxsize=200_000)
 def _weight(token: str, person: bool) -> float:
     """How much a word tells: longer words are rarer, but a long word is not worth many short ones."""
     weight = min(len(token), 8) ** 0.5
     return weight if person or not is_generic(token) else weight * GENERIC_WEIGHT
 
 
+@lru_cache(maxsize=200_000)
 def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: float, person: bool) -> float:
     """Weighted share of both names covered by word pairs at least `floor` alike.
 
     Greedy alignment, best pairs first, so token order does not matter ("Ivanov Ivan" = "Ivan
-    Ivanov"). Unpaired words cost `extra_cost` of their weight when only one name has them, and
+    Ivanov"). Cached: the parties of a trade recur from shipment to shipment. Unpaired words cost `extra_cost` of their weight when only one name has them, and
     their full weight when both names have words the other lacks.
     """
     pairs = sorted(
