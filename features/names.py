@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names, remove_org_types
 from rigour.text.distance import levenshtein
