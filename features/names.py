@@ -2,9 +2,15 @@
 
 "ТОО «Аспан Арба»", "TOO Aspan Arba" and "Aspan Arba LLP" share one key; "Nebesnaya Mekhanika"
 and "Nebesnaya Mejanica" differ by a transliteration the skeleton folds away. rigour does
-script detection, transliteration, legal-form removal and edit distances; the skeleton and the
-token alignment are ours, because no library folds the romanisations of Russian in
-English, French, German and Spanish together.
+script detection, transliteration, legal-form removal and edit distances; the skeleton, the
+homoglyph repair and the token alignment are ours, because no library folds the romanisations
+of Russian in English, French, German and Spanish together.
+
+Scoring, in `compare_names`: the words of the two names are aligned regardless of order, and
+the score is the share of the names' weight (longer words weigh more) that the aligned pairs
+cover. A word on one side only costs little when the other name is a subset of this one (a
+dropped patronymic or middle name, a branch suffix) and costs fully when both names keep words
+the other lacks: two different given names are evidence of two different people.
 """
 
 from __future__ import annotations
@@ -14,25 +20,50 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.names import remove_org_types
-from rigour.text.distance import levenshtein_similarity
+from rigour.names import NameTypeTag, SymbolCategory, analyze_names, remove_org_types
+from rigour.text.distance import levenshtein
 from rigour.text.translit import ascii_text
 
-# Legal forms of Central Asia that rigour's table lacks (checked against rigour 2.6.1):
-# Kazakh TOO/ТОО/ЖШС (LLP), individual entrepreneurs IP/ИП/ЖК, Uzbek XK/ХК, Kyrgyz ЖЧК.
-EXTRA_LEGAL_FORMS = frozenset({"too", "тоо", "жшс", "zhshs", "ip", "ип", "жк", "xk", "хк", "жчк", "mchj", "мчж", "ooo", "ооо"})
-STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und"})
+# The single score above which two names are taken to be the same party (see `name_eval`).
+MATCH_THRESHOLD = 0.83
 
-# Letters that look alike in Latin and Cyrillic, for names typed with mixed keyboards.
-_CYR_TO_LAT = str.maketrans("аеорсхукмтвн", "aeopcxykmtbh")
+# Legal forms that rigour's table lacks or only knows in one script (checked against rigour
+# 2.6.1), in their ASCII transliteration so that every script is covered by one entry: Kazakh
+# TOO/ТОО and ЖШС (LLP), Kyrgyz ОсОО and ЖЧК, Uzbek MChJ/МЧЖ and XK, entrepreneurs IP/ИП/ЖК,
+# Ukrainian ТОВ and ПП, Russian ООО/ОАО/ЗАО/ПАО/АО, and English forms rigour keeps.
+EXTRA_LEGAL_FORMS = frozenset({
+    "too", "zhshs", "osoo", "zhchk", "mchj", "mchzh", "xk", "ip", "zhk", "tov", "pp", "chp",
+    "ooo", "oao", "zao", "pao", "ao", "jsc", "pjsc", "ojsc", "cjsc", "llc", "llp", "ltd",
+    "inc", "corp", "corporation", "company", "co", "incorporated", "limited", "plc",
+})
+STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und", "i", "y", "et"})
+PERSON_SCHEMAS = frozenset({"Person"})
+CONFLICT_COST = 1.5
+TYPO_COST = 1.0
+PERSON_EXTRA_COST = 0.3
+EXTRA_COST = 0.7
+GENERIC_WEIGHT = 0.5
+_GENERIC_SYMBOLS = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, SymbolCategory.ORG_CLASS})
+
+# Letters that look alike across Latin, Cyrillic and Greek, for names typed with mixed
+# keyboards or spoofed on purpose (Unicode's confusables, reduced to what occurs in names).
+_CYR_TO_LAT = str.maketrans("аеорсхукмтвнѕіјԁһԛԝ", "aeopcxykmtbhsijdhqw")
 _LAT_TO_CYR = str.maketrans("aeopcxykmtbh", "аеорсхукмтвн")
-_PUNCT = re.compile(r"[^\w]+")
+_GRK_TO_LAT = str.maketrans("αεορτυικνχβμ", "aeoptuiknxbm")
+# Digits read for letters by OCR or typed on purpose ("KARIM0V"), in words that are mostly letters.
+_DIGIT_TO_LAT = str.maketrans("01", "oi")
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_INNER_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
+_ROMAN = re.compile(r"^(?=[ivx]{2,})x{0,3}(ix|iv|v?i{0,3})$")
+_VOWELS = re.compile(r"[aeiou]")
 _SKELETON_RULES = [  # applied in order on an ASCII token; see `skeleton`
     (re.compile(r"shch|sch"), "sh"), (re.compile(r"tsch|tch"), "ch"), (re.compile(r"dzh|dj|zh"), "j"),
     (re.compile(r"kh"), "h"), (re.compile(r"(?<=i)j$|(?<=y)j$"), ""), (re.compile(r"j"), "h"),
     (re.compile(r"ph"), "f"), (re.compile(r"w"), "v"), (re.compile(r"x"), "ks"), (re.compile(r"q"), "k"),
     (re.compile(r"ck"), "k"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"c(?!h)"), "k"), (re.compile(r"tz"), "ts"),
-    (re.compile(r"y"), "i"), (re.compile(r"i(?=[aeu])"), ""), (re.compile(r"ou"), "u"), (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"y"), "i"), (re.compile(r"i(?=[aeu])"), ""), (re.compile(r"ou|oo"), "u"), (re.compile(r"ee"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
 ]
 
 
@@ -51,33 +82,62 @@ class NameKey:
         return tuple(t for t in self.tokens if not t.isdigit())
 
 
+def clean_text(text: str) -> str:
+    """NFKC, case-folded, without control, format (zero-width, bidi) or punctuation characters."""
+    return _NON_WORD.sub(" ", _visible(text)).replace("_", " ").strip()
+
+
+def _visible(text: str) -> str:
+    """NFKC and case-folded, without control and format characters (zero-width, bidi marks).
+
+    Format characters are invisible, so a name carrying them must read as the name without.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").casefold()
+
+
+def _protect_words(text: str) -> str:
+    """Keep words whole through rigour's legal-form removal, which cuts at apostrophes and hyphens.
+
+    "Ky'ong" is no Finnish "ky" and "Ала-Тоо" no Kazakh "ТОО": apostrophes go, and hyphens inside
+    words become underscores, which the tokenizer splits on afterwards.
+    """
+    return _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", text))
+
+
 def _fix_homoglyphs(token: str) -> str:
     """Map look-alike letters of a mixed-script token to the script most of its letters are in."""
     cyrillic = sum(1 for ch in token if "\u0400" <= ch <= "\u04ff")
+    greek = sum(1 for ch in token if "\u0370" <= ch <= "\u03ff")
     latin = sum(1 for ch in token if "a" <= ch <= "z")
-    if not cyrillic or not latin:
-        return token
-    return token.translate(_LAT_TO_CYR if cyrillic > latin else _CYR_TO_LAT)
+    digits = sum(1 for ch in token if ch in "01")
+    if digits and latin >= 3 * digits and not any(ch.isdigit() and ch not in "01" for ch in token):
+        token = token.translate(_DIGIT_TO_LAT)
+    if cyrillic and latin:
+        token = token.translate(_LAT_TO_CYR if cyrillic > latin else _CYR_TO_LAT)
+    if greek and latin:
+        token = token.translate(_GRK_TO_LAT)
+    return token
 
 
-def clean_text(text: str) -> str:
-    """NFKC, case-folded, without control, format (zero-width, bidi) or punctuation characters."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    return _PUNCT.sub(" ", text.casefold()).replace("_", " ").strip()
+def _is_legal_form(token: str) -> bool:
+    return _NON_WORD.sub("", token) in EXTRA_LEGAL_FORMS
 
 
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> NameKey:
-    """The comparable key of a name, in any script."""
-    text = " ".join(_fix_homoglyphs(t) for t in clean_text(name).split())
-    stripped = [t for t in remove_org_types(text).split() if t not in EXTRA_LEGAL_FORMS]
-    tokens = [ascii_text(t).lower() for t in stripped]
-    tokens = [t for tok in tokens for t in _PUNCT.sub(" ", tok).split()]
-    core = [t for t in tokens if t not in EXTRA_LEGAL_FORMS and t not in STOPWORDS]
+    """The comparable key of a name, in any script.
+
+    Legal forms are removed on whole, space-separated words only, so that "Ала-Тоо" keeps its
+    "тоо"; rigour sees the text with its punctuation, which it needs for "Sp. z o.o.".
+    """
+    text = " ".join(_fix_homoglyphs(t) for t in _protect_words(_visible(name)).split())
+    words = [ascii_text(w).lower() for w in remove_org_types(text).split()]
+    tokens = [t for w in words if not _is_legal_form(w) for t in _NON_WORD.sub(" ", w).replace("_", " ").split()]
+    core = [t for t in tokens if t not in STOPWORDS]
     if not core:  # the whole name was a legal form or a stopword: keep what there was
-        core = tokens or ascii_text(text).lower().split()
-    return NameKey(tuple(t for t in core if t))
+        core = tokens or clean_text(ascii_text(text).lower()).split()
+    return NameKey(tuple(core))
 
 
 @lru_cache(maxsize=200_000)
@@ -91,25 +151,71 @@ def skeleton(token: str) -> str:
     return token
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance, with a swap of two adjacent letters counted as one edit ("Schloz")."""
+    d = levenshtein(a, b)
+    if d == 2 and len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+            return 1
+    return d
+
+
+@lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
+    """Similarity of two words in [0, 1]: spelling first, then the shapes names take when abridged.
+
+    An initial ("v") matches the words it starts; a word without vowels ("mhmmd") matches a word
+    with those consonants; a truncated word ("alexa") matches its start. These get less than a
+    full match, because they say less.
+    """
     if a == b:
         return 1.0
     sa, sb = skeleton(a), skeleton(b)
     if sa == sb:
         return 0.95
-    return max(levenshtein_similarity(a, b), levenshtein_similarity(sa, sb))
+    short, long_ = sorted((a, b), key=len)
+    if len(short) == 1:
+        return 0.85 if long_[0] == short else 0.0
+    edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
+    if len(short) >= 3 and long_.startswith(short):
+        edit = max(edit, 0.8)
+    if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+        edit = max(edit, 0.85)
+    return edit
 
 
-def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float) -> float:
-    """Share of the characters of both names covered by token pairs at least `floor` alike.
+@lru_cache(maxsize=100_000)
+def is_generic(token: str) -> bool:
+    """Whether a word says what kind of business a company is ("trading", "shipping", "group").
 
-    Greedy alignment, best pairs first, so token order does not matter ("Ivanov Ivan" = "Ivan Ivanov").
+    rigour's name analysis tags such words with symbols; they are shared by many unrelated
+    companies, so they tell less about which company a name is than a word of its own does.
+    """
+    names = analyze_names(NameTypeTag.ORG, [token])
+    return any(span.symbol.category in _GENERIC_SYMBOLS for name in names for span in name.spans)
+
+
+@lru_cache(maxsize=200_000)
+def _weight(token: str, person: bool) -> float:
+    """How much a word tells: longer words are rarer, but a long word is not worth many short ones."""
+    weight = min(len(token), 8) ** 0.5
+    return weight if person or not is_generic(token) else weight * GENERIC_WEIGHT
+
+
+@lru_cache(maxsize=200_000)
+def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: float, person: bool) -> float:
+    """Weighted share of both names covered by word pairs at least `floor` alike.
+
+    Greedy alignment, best pairs first, so token order does not matter ("Ivanov Ivan" = "Ivan
+    Ivanov"). Cached: the parties of a trade recur from shipment to shipment. Unpaired words cost `extra_cost` of their weight when only one name has them, and
+    their full weight when both names have words the other lacks.
     """
     pairs = sorted(
         ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
         reverse=True,
     )
-    used_a, used_b, covered = set(), set(), 0.0
+    used_a, used_b, covered, paired = set(), set(), 0.0, 0.0
     for sim, i, j in pairs:
         if sim < floor:
             break
@@ -117,28 +223,54 @@ def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float) -> float:
             continue
         used_a.add(i)
         used_b.add(j)
-        covered += sim * (len(a[i]) + len(b[j]))
-    total = sum(map(len, a)) + sum(map(len, b))
-    return covered / total if total else 0.0
+        weight = _weight(a[i], person) + _weight(b[j], person)
+        covered += sim * weight
+        paired += weight
+    if not paired:
+        return 0.0
+    left_a = sum(_weight(t, person) for i, t in enumerate(a) if i not in used_a)
+    left_b = sum(_weight(t, person) for j, t in enumerate(b) if j not in used_b)
+    cost = CONFLICT_COST if left_a and left_b else extra_cost
+    return covered / (paired + cost * (left_a + left_b))
 
 
-def compare_names(a: NameKey, b: NameKey, floor: float = 0.7) -> float:
-    """Similarity of two names in [0, 1].
+def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
+    """Numbers in a name; in non-person names Roman numerals count ("Fund VIII" is not "Fund IX")."""
+    if schema in PERSON_SCHEMAS:
+        return key.numbers
+    return key.numbers | {t for t in key.words if _ROMAN.match(t)}
+
+
+def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None = None) -> float:
+    """Similarity of two names in [0, 1]; `schema` ("Person", "Company"...) when known.
 
     Numbers must agree ("DA GROUP 22" is not "DA GROUP 23"); words are aligned regardless of
-    order, and the run-together form ("aspanarba" vs "aspan arba") is tried as well.
+    order, and the run-together form ("aspanarba" vs "aspan arba") is tried as well. A person's
+    name tolerates a missing patronymic or middle name better than a company's tolerates a
+    missing word, which is often what tells a subsidiary from its parent.
     """
-    if a.numbers != b.numbers and a.numbers and b.numbers:
+    na, nb = _numbers(a, schema), _numbers(b, schema)
+    if na != nb and na and nb:
         return 0.0
-    wa, wb = a.words, b.words
+    wa = tuple(t for t in a.words if t not in na)
+    wb = tuple(t for t in b.words if t not in nb)
     if not wa or not wb:
         return 1.0 if a.tokens == b.tokens else 0.0
-    score = max(_aligned(wa, wb, floor), token_similarity("".join(wa), "".join(wb)) if len(wa) != len(wb) else 0.0)
-    if a.numbers != b.numbers:  # a number on one side only: maybe a branch or a successor
+    person = schema in PERSON_SCHEMAS
+    score = _aligned(wa, wb, floor, PERSON_EXTRA_COST if person else EXTRA_COST, person)
+    if len(wa) != len(wb):
+        score = max(score, token_similarity("".join(wa), "".join(wb)))
+    if na != nb:  # a number on one side only: maybe a branch or a successor
         score *= 0.8
     return score
 
 
 def block_keys(key: NameKey) -> set[str]:
-    """Index keys of a name: the skeleton of each word long enough to be selective."""
-    return {skeleton(t) for t in key.words if len(t) >= 2} or set(key.tokens)
+    """Index keys of a name: the skeleton of each word long enough to be selective.
+
+    Also the consonants of each longer word, so that a name whose every word has a vowel typo or
+    another romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling.
+    """
+    keys = {skeleton(t) for t in key.words if len(t) >= 2}
+    keys |= {"~" + _VOWELS.sub("", skeleton(t)) for t in key.words if len(t) >= 5}
+    return keys or set(key.tokens)
