@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from features.lists import FORMATS, ListFormatError
+from features.name_eval import evaluate_pairs, read_pairs
 from features.reference import load_reference
 from model.persist import ModelFileError, load_card, load_model
 from model.simulate import SimulationConfig
@@ -126,6 +127,27 @@ def evaluate(ctx: Context) -> None:
     for name, values in metrics.items():
         click.echo(f"{name}: " + figures(**values))
     click.echo(figures(**metrics["model"], baseline_pr_auc=metrics["rules_baseline"]["pr_auc"]))
+
+
+@main.group()
+def names() -> None:
+    """The name matcher."""
+
+
+@names.command("evaluate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def names_evaluate(ctx: Context, file: Path) -> None:
+    """Precision, recall and F1 of the matcher at the service's threshold on labelled pairs
+    (CSV columns schema,name1,name2,is_match)."""
+    threshold = ctx.home.settings.match_threshold
+    try:
+        result = evaluate_pairs(read_pairs(file), threshold)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"threshold={threshold} pairs={sum(result[k] for k in ('tp', 'fp', 'fn', 'tn'))} "
+               f"tp={result['tp']} fp={result['fp']} fn={result['fn']} tn={result['tn']}")
+    click.echo(figures(precision=result["precision"], recall=result["recall"], f1=result["f1"]))
 
 
 @main.group()

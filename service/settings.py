@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from features.names import MATCH_THRESHOLD
+
 PREFIX = "DIVERSION_RISK_"
 _PARSERS = {"int": int, "float": float, "str": str, "Path": Path}
 
@@ -23,7 +25,7 @@ class Settings:
     bind: str = "127.0.0.1:8000"
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # gunicorn workers: one per core
     max_hops: int = 3  # links from a sanctioned entity that still count as linked
-    match_threshold: float = 0.85  # name similarity at which a party resolves to a listed entity
+    match_threshold: float = MATCH_THRESHOLD  # name similarity at which a party resolves to a listed entity
     band_medium: float = 0.2  # calibrated probability from which a shipment is in band medium
     band_high: float = 0.5  # ... and in band high
     max_body_bytes: int = 10 * 1024 * 1024  # larger request bodies get 413 before they are read
