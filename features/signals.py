@@ -19,6 +19,7 @@ from features.identifiers import kz_bin_registration
 class Value:
     value: float | None
     evidence: dict | None = None
+    reason: str | None = None  # a more precise reason code than the table's, for this value
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def chpl_value_share(f: Facts) -> Value:
     total = sum(i.item.value for i in valued)
     if not valued or total <= 0:
         return Value(None)
-    share = sum(i.item.value for i in valued if i.chpl) / total
-    return Value(round(share, 6), {"chpl_value": sum(i.item.value for i in valued if i.chpl), "total_value": total})
+    chpl_value = sum(i.item.value for i in valued if i.chpl)
+    return Value(round(chpl_value / total, 6), {"chpl_value": chpl_value, "total_value": total} if chpl_value else None)
 
 
 def uav_item(f: Facts) -> Value:
@@ -101,7 +102,10 @@ def consignee_age_days(f: Facts) -> Value:
         if date is not None:
             age = max((f.shipment.date - date).days, 0)
             return Value(float(age), {"incorporation_date": date.isoformat(), "source": source, "age_days": age})
-    return Value(None)
+    # Unknown is its own value: a consignee no registry knows is itself a red flag.
+    return Value(None, {"incorporation_date": None, "age_days": None,
+                        "checked": [s for _, s in sources] + (["registry"] if consignee.record is None else [])},
+                 reason="UNDATED_CONSIGNEE")
 
 
 def sanctioned_match(f: Facts) -> Value:
@@ -137,7 +141,7 @@ ESTABLISHED_DAYS = 3650.0
 
 SIGNALS: tuple[Signal, ...] = (
     Signal("chpl_tier", chpl_tier, "DUAL_USE_HS", +1),
-    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1),
+    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1, neutral=None),
     Signal("uav_item", uav_item, "UAV_ITEM", +1),
     Signal("eaeu_destination", eaeu_destination, "EAEU_DESTINATION", +1),
     Signal("hub_destination", hub_destination, "TRANSSHIPMENT_ROUTE", +1),

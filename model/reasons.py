@@ -8,7 +8,7 @@ from collections.abc import Callable
 from features.signals import SIGNALS, Value
 
 REASON_CODES = ("DUAL_USE_HS", "UAV_ITEM", "EAEU_DESTINATION", "TRANSSHIPMENT_ROUTE", "YOUNG_CONSIGNEE",
-                "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY")
+                "UNDATED_CONSIGNEE", "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY")
 
 
 def _dual_use(e: dict) -> str:
@@ -35,6 +35,11 @@ def _young(e: dict) -> str:
     return f"Consignee incorporated {d['incorporation_date']}, {d['age_days']} days before the shipment (source: {d['source']})"
 
 
+def _undated(e: dict) -> str:
+    checked = ", ".join(e["consignee_age_days"]["checked"])
+    return f"The consignee's incorporation date is unknown (checked: {checked}); an undated company is a red flag"
+
+
 def _sanctioned(e: dict) -> str:
     p = e["sanctioned_match"]["parties"][0]
     return (f"The {p['role']} '{p['party_name']}' resolves to the sanctioned entity {p['name']} "
@@ -49,23 +54,26 @@ def _linked(e: dict) -> str:
 
 MESSAGES: dict[str, Callable[[dict], str]] = {
     "DUAL_USE_HS": _dual_use, "UAV_ITEM": _uav, "EAEU_DESTINATION": _eaeu, "TRANSSHIPMENT_ROUTE": _route,
-    "YOUNG_CONSIGNEE": _young, "SANCTIONED_PARTY": _sanctioned, "LINKED_SANCTIONED_PARTY": _linked,
+    "YOUNG_CONSIGNEE": _young, "UNDATED_CONSIGNEE": _undated, "SANCTIONED_PARTY": _sanctioned, "LINKED_SANCTIONED_PARTY": _linked,
 }
 
 
 def build_reasons(signals: dict[str, Value], contributions: dict[str, float], sanctioned_override: bool) -> list[dict]:
-    """One reason per code whose signals raised the score (or the sanctioned override), biggest first."""
-    grouped: dict[str, tuple[float, dict]] = {}
+    """One reason per code whose signals raised the score (or the sanctioned override), biggest first.
+
+    A code's contribution is the sum over its signals, so the reasons and the rest of the
+    signals add up to the score; a code is reported when it has evidence to show."""
+    totals: dict[str, float] = {}
+    evidence: dict[str, dict] = {}
     for signal in SIGNALS:
         value = signals[signal.name]
-        if value.evidence is None:
-            continue
-        total, evidence = grouped.get(signal.reason, (0.0, {}))
-        grouped[signal.reason] = (total + contributions[signal.name], {**evidence, signal.name: value.evidence})
+        code = value.reason or signal.reason
+        totals[code] = totals.get(code, 0.0) + contributions[signal.name]
+        if value.evidence is not None:
+            evidence.setdefault(code, {})[signal.name] = value.evidence
     reasons = [
-        {"code": code, "message": MESSAGES[code](evidence), "contribution": round(total, 6),
-         "evidence": evidence}
-        for code, (total, evidence) in grouped.items()
-        if total > 0 or (code == "SANCTIONED_PARTY" and sanctioned_override)
+        {"code": code, "message": MESSAGES[code](found), "contribution": totals[code], "evidence": found}
+        for code, found in evidence.items()
+        if totals[code] > 0 or (code == "SANCTIONED_PARTY" and sanctioned_override)
     ]
     return sorted(reasons, key=lambda r: (r["code"] != "SANCTIONED_PARTY" or not sanctioned_override, -r["contribution"]))

@@ -23,6 +23,7 @@ class Assessment:
     base: float  # log-odds of the neutral shipment
     reasons: list[dict]
     signals: dict[str, Value]
+    contributions: dict[str, float]  # per signal, log-odds; base + their sum = logit(score)
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,13 @@ class Scorer:
         out = []
         for sig, score, contrib in zip(signals, scores, contributions):
             override = sig["sanctioned_match"].value > 0
+            by_signal = dict(zip(COLUMNS, map(float, contrib)))
             out.append(Assessment(
-                score=round(float(score), 6),
+                score=float(score),
                 band="high" if override else self.bands.of(float(score)),
                 base=base,
-                reasons=build_reasons(sig, dict(zip(COLUMNS, map(float, contrib))), override),
+                reasons=build_reasons(sig, by_signal, override),
                 signals=sig,
+                contributions=by_signal,
             ))
         return out

@@ -41,6 +41,7 @@ class SimulationConfig:
     uav_share: float = 0.08
     identifier_given_share: float = 0.40
     incorporation_given_share: float = 0.30
+    value_given_share: float = 0.85
     hub_transit_share: dict = field(default_factory=lambda: {"diversion": 0.35, "legit": 0.10})
     label_noise: float = 0.03
     start: dt.date = dt.date(2022, 6, 1)
@@ -162,7 +163,8 @@ class World:
                 handle.write(json.dumps(entity, ensure_ascii=False) + "\n")
 
 
-def _items(rng: random.Random, reference: Reference, chpl_share: float, uav_share: float, hs6: list[str]) -> tuple[Item, ...]:
+def _items(rng: random.Random, reference: Reference, chpl_share: float, uav_share: float, hs6: list[str],
+           value_share: float) -> tuple[Item, ...]:
     chpl = sorted(reference.chpl)
     tier_weight = [reference.chpl[h].rank for h in chpl]  # higher tiers more often
     items = []
@@ -176,7 +178,8 @@ def _items(rng: random.Random, reference: Reference, chpl_share: float, uav_shar
             code = rng.choice(hs6)
         national = code + f"{rng.randrange(100):02d}" * rng.randint(0, 2)
         display = rng.choice((national, f"{national[:4]}.{national[4:]}", " ".join((national[:4], national[4:]))))
-        items.append(Item(display, quantity=float(rng.randint(1, 5000)), value=round(rng.lognormvariate(9, 1.5), 2), currency="USD"))
+        value = round(rng.lognormvariate(9, 1.5), 2) if rng.random() < value_share else None
+        items.append(Item(display, quantity=float(rng.randint(1, 5000)), value=value, currency="USD" if value else None))
     return tuple(items)
 
 
@@ -213,7 +216,8 @@ def simulate(config: SimulationConfig, reference: Reference, registry_path: Path
         shipper = Party("shipper", f"{rng.choice(('Shenzhen', 'Ningbo', 'Taipei', 'Munich', 'Austin'))} {rng.choice(('Electronics', 'Components', 'Supply'))} Co", _weighted(rng, ORIGINS))
         shipments.append(Shipment(
             shipment_id=f"SIM-{n:06d}", date=date, destination_country=trader["country"],
-            items=_items(rng, reference, chpl_share, config.uav_share if kind == "diversion" else config.uav_share / 8, everyday),
+            items=_items(rng, reference, chpl_share, config.uav_share if kind == "diversion" else config.uav_share / 8,
+                         everyday, config.value_given_share),
             parties=(_party(rng, config, trader), shipper),
             origin_country=shipper.country, transit_countries=transit,
         ))

@@ -134,6 +134,7 @@ class ReasonSchema(Schema):
 class SignalSchema(Schema):
     value = fields.Float(required=True, allow_none=True, metadata={"description": "null when unknown"})
     evidence = fields.Dict(required=True, allow_none=True)
+    contribution = fields.Float(required=True, metadata={"description": "log-odds this signal adds to the base"})
 
 
 class ScoreSchema(Schema):

@@ -23,9 +23,10 @@ def result(shipment: Shipment, assessment: Assessment, state: State) -> dict:
         "decision_id": str(uuid.uuid4()),
         "score": assessment.score,
         "band": assessment.band,
-        "base": round(assessment.base, 6),
+        "base": assessment.base,
         "reasons": assessment.reasons,
-        "signals": {name: {"value": v.value, "evidence": v.evidence} for name, v in assessment.signals.items()},
+        "signals": {name: {"value": v.value, "evidence": v.evidence, "contribution": assessment.contributions[name]}
+                    for name, v in assessment.signals.items()},
         "model_version": state.model_version,
         "lists_version": state.lists_version,
     }

@@ -65,7 +65,8 @@ def test_consignee_age_sources_in_order(reference):
     value = S.consignee_age_days(facts(reference, parties=(PartyFacts(from_bin, None, None, None),), date=date))
     assert value.value == (date - dt.date(2022, 11, 1)).days and value.evidence["source"] == "bin:221140000000"
     unknown = party("consignee", "X", "KZ")
-    assert S.consignee_age_days(facts(reference, parties=(PartyFacts(unknown, None, None, None),))).value is None
+    undated = S.consignee_age_days(facts(reference, parties=(PartyFacts(unknown, None, None, None),)))
+    assert undated.value is None and undated.reason == "UNDATED_CONSIGNEE" and "registry" in undated.evidence["checked"]
 
 
 def test_sanctioned_match_and_proximity(reference):

@@ -48,9 +48,9 @@ def test_scores_a_linked_consignee_with_reasons(client):
 def test_contributions_sum_to_the_score(client):
     body = post(client, "/v1/score", SHIPMENT).json
     logit = math.log(body["score"] / (1 - body["score"]))
-    total = body["base"] + sum(r["contribution"] for r in body["reasons"])
-    # reasons carry the positive contributions; the rest (e.g. an unflagged signal) is small
-    assert total >= logit - 1e-3
+    assert body["base"] + sum(s["contribution"] for s in body["signals"].values()) == pytest.approx(logit, abs=1e-6)
+    by_code = sum(r["contribution"] for r in body["reasons"])
+    assert by_code <= sum(max(s["contribution"], 0) for s in body["signals"].values()) + 1e-9
 
 
 def test_a_sanctioned_consignee_forces_band_high(client):
