@@ -8,7 +8,7 @@ from collections.abc import Callable
 from features.signals import SIGNALS, Value
 
 REASON_CODES = ("DUAL_USE_HS", "UAV_ITEM", "EAEU_DESTINATION", "TRANSSHIPMENT_ROUTE", "YOUNG_CONSIGNEE",
-                "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY")
+                "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY", "HISTORY_PATTERN")
 
 
 def _dual_use(e: dict) -> str:
@@ -53,16 +53,28 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
 }
 
 
-def build_reasons(signals: dict[str, Value], contributions: dict[str, float], sanctioned_override: bool) -> list[dict]:
-    """One reason per code whose signals raised the score (or the sanctioned override), biggest first."""
+def _learned(features: dict[str, object], contributions: dict[str, float]) -> list[dict]:
+    """One HISTORY_PATTERN reason per non-signal feature of a history model that raised the score:
+    the value seen (an importer, an HS code, a tax rate) and what past outcomes made of it."""
+    return [{"code": "HISTORY_PATTERN",
+             "message": f"{name} = {value}: records like this had more positive outcomes in the labelled history",
+             "contribution": round(contributions[name], 6), "evidence": {"feature": name, "value": value}}
+            for name, value in features.items() if contributions.get(name, 0.0) > 0]
+
+
+def build_reasons(signals: dict[str, Value], contributions: dict[str, float], sanctioned_override: bool,
+                  features: dict[str, object] | None = None) -> list[dict]:
+    """One reason per code whose signals raised the score (or the sanctioned override), then one per
+    learned `features` value (history models) that raised it, biggest first. A signal the model
+    does not read has no contribution."""
     grouped: dict[str, tuple[float, dict]] = {}
     for signal in SIGNALS:
         value = signals[signal.name]
         if value.evidence is None:
             continue
         total, evidence = grouped.get(signal.reason, (0.0, {}))
-        grouped[signal.reason] = (total + contributions[signal.name], {**evidence, signal.name: value.evidence})
-    reasons = [
+        grouped[signal.reason] = (total + contributions.get(signal.name, 0.0), {**evidence, signal.name: value.evidence})
+    reasons = _learned(features or {}, contributions) + [
         {"code": code, "message": MESSAGES[code](evidence), "contribution": round(total, 6),
          "evidence": evidence}
         for code, (total, evidence) in grouped.items()
