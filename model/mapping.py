@@ -72,7 +72,11 @@ class Mapping:
 
     def columns(self) -> list[str]:
         """Every source column the mapping names (the label and date first)."""
-        named = [self.label, self.date, self.hs_code, self.origin_country, self.destination_country,
+        return list(dict.fromkeys([self.label, self.date] + self.feature_columns()))
+
+    def feature_columns(self) -> list[str]:
+        """The source columns features are built from (not the label or the date)."""
+        named = [self.hs_code, self.origin_country, self.destination_country,
                  self.transit_countries, self.value, self.quantity, self.currency]
         for party in self.parties:
             named += [party.name, party.identifier, party.country, party.incorporation_date]
@@ -167,7 +171,7 @@ def parse_mapping(raw) -> Mapping:
         categorical=_columns(raw.get("categorical"), "categorical"), numeric=_columns(raw.get("numeric"), "numeric"),
         **{k: _column(raw.get(k), k) for k in COLUMN_KEYS},
     )
-    if mapping.label in mapping.columns()[1:]:
+    if mapping.label in mapping.feature_columns() + [mapping.date]:
         raise MappingError(f"`label`: the label column {mapping.label!r} is also used as a feature")
     return replace(mapping, crosses=_crosses(raw.get("crosses"), set(categorical_features(mapping))))
 

@@ -21,7 +21,6 @@ TRUSTED_TYPES = [
     "model.classifier.DiversionModel",
     "model.history_model.HistoryModel",
     "model.encoding.CategoryEncoder",
-    "sklearn.preprocessing._target_encoder.TargetEncoder",
     "sklearn.model_selection._split.KFold",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
 ]
