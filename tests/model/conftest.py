@@ -82,3 +82,13 @@ def synthetic_data(synthetic_csv, reference, snapshot):
 
     return load_history([synthetic_csv], parse_mapping(SYNTHETIC_MAPPING), reference, snapshot,
                         match_threshold=0.9, max_hops=2)
+
+
+@pytest.fixture(scope="session")
+def trained(synthetic_csv, reference, snapshot):
+    """A history model on the synthetic CSV, with its card (fitted once: the machine may be shared)."""
+    from model.mapping import parse_mapping
+    from model.train_history import train_on_history
+
+    return train_on_history([synthetic_csv], parse_mapping(SYNTHETIC_MAPPING), reference, snapshot, "synthetic",
+                            refit=False, params={"max_iter": 100})

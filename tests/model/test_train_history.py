@@ -7,24 +7,18 @@ import pytest
 
 from features.identifiers import normalize_identifier
 from features.shipment import Item, Party, Shipment
-from model.mapping import load_mapping, parse_mapping
+from model.mapping import load_mapping
 from model.scorer import Bands, Scorer
 from model.spec import FeatureSpec
 from model.train_history import train_on_history
-from tests.model.conftest import KOREAN, ROOT, SYNTHETIC_MAPPING
-
-MAPPING = parse_mapping(SYNTHETIC_MAPPING)
-
-
-@pytest.fixture(scope="module")
-def trained(synthetic_csv, reference, snapshot):
-    return train_on_history([synthetic_csv], MAPPING, reference, snapshot, "synthetic", params={"max_iter": 150})
+from tests.model.conftest import KOREAN, ROOT
 
 
 def test_card_records_data_split_metrics_and_features(trained):
     model, card = trained
     data = card["training_data"]
     assert len(data["sha256"]) == 64 and data["rows"] == 1500 and 0 < data["positives"] < 1500
+    assert card["split"]["saved_model"] == "fitted on the train rows"
     assert data["date_range"][0] <= card["split"]["train_until"] <= card["split"]["held_out_from"] <= data["date_range"][1]
     assert {"precision@5%", "roc_auc", "pr_auc", "ece"} <= set(card["metrics"]["model"])
     assert card["calibration"]["ece_held_out"] == card["metrics"]["model"]["ece"]
@@ -69,12 +63,12 @@ def test_scorer_scores_wire_shipments_with_a_history_model(trained, reference, s
 def test_small_sample_of_korean_customs_trains(tmp_path, reference, snapshot):
     import pandas as pd
 
-    sample = pd.read_csv(KOREAN / "df_syn_train_eng.csv", dtype=str, nrows=6000)
+    sample = pd.read_csv(KOREAN / "df_syn_train_eng.csv", dtype=str, nrows=4000)
     sample.to_csv(tmp_path / "slice.csv", index=False)
     mapping = load_mapping(ROOT / "bench/mappings/korean-customs.yaml")
     model, card = train_on_history([tmp_path / "slice.csv"], mapping, reference, snapshot, "kr-slice",
-                                   params={"max_iter": 150})
-    assert card["training_data"]["rows"] == 6000
+                                   refit=False, params={"max_iter": 100})
+    assert card["training_data"]["rows"] == 4000
     assert "consignee_id x hs6" in card["features"] and "Office ID" in card["features"]
     assert card["metrics"]["model"]["roc_auc"] > 0.65
     assert card["metrics"]["model"]["precision@10%"] > card["metrics"]["rules_baseline"]["precision@10%"]
