@@ -1,7 +1,7 @@
 """Model files: skops (no pickle: loading never runs code) plus a JSON model card.
 
 A model directory holds `model.skops` and `card.json`. A file whose types are not on our
-allowlist, or that does not load as a `DiversionModel` matching its card, is refused.
+allowlist, or that does not load as one of our model kinds matching its card, is refused.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ from pathlib import Path
 import skops.io as sio
 
 from model.classifier import DiversionModel
+from model.history_model import HistoryModel
+from model.spec import FeatureSpec
 
-# The only non-standard types a model of ours contains (checked by a test on a fresh model).
+# The only non-standard types a model of ours contains (checked by a test on a fresh model of each kind).
 TRUSTED_TYPES = [
     "model.classifier.DiversionModel",
+    "model.history_model.HistoryModel",
+    "model.encoding.CategoryEncoder",
+    "sklearn.model_selection._split.KFold",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
 ]
+MODEL_KINDS = (DiversionModel, HistoryModel)
+Model = DiversionModel | HistoryModel
 MODEL_FILE, CARD_FILE = "model.skops", "card.json"
 
 
@@ -34,7 +41,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(model: DiversionModel, card: dict, directory: Path) -> dict:
+def save_model(model: Model, card: dict, directory: Path) -> dict:
     """Write the model and its card (with the file's SHA-256) into `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     sio.dump(model, directory / MODEL_FILE)
@@ -50,7 +57,7 @@ def load_card(directory: Path) -> dict:
         raise ModelFileError(f"{directory}: no readable model card ({exc})") from exc
 
 
-def load_model(directory: Path) -> tuple[DiversionModel, dict]:
+def load_model(directory: Path) -> tuple[Model, dict]:
     """The model and its card; ModelFileError if anything is off."""
     card = load_card(directory)
     path = directory / MODEL_FILE
@@ -65,6 +72,8 @@ def load_model(directory: Path) -> tuple[DiversionModel, dict]:
         raise
     except Exception as exc:  # skops raises many types on a damaged archive; all mean "not loadable"
         raise ModelFileError(f"{path}: not a loadable model file ({type(exc).__name__})") from exc
-    if not isinstance(model, DiversionModel) or model.n_features_in_ != len(card.get("features", [])):
+    features = card.get("features")
+    if (not isinstance(model, MODEL_KINDS) or list(FeatureSpec.of(model).columns) != features
+            or model.n_features_in_ != len(features)):
         raise ModelFileError(f"{path}: not a diversion model matching its card")
     return model, card

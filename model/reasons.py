@@ -8,7 +8,7 @@ from collections.abc import Callable
 from features.signals import SIGNALS, Value
 
 REASON_CODES = ("DUAL_USE_HS", "UAV_ITEM", "EAEU_DESTINATION", "TRANSSHIPMENT_ROUTE", "YOUNG_CONSIGNEE",
-                "UNDATED_CONSIGNEE", "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY")
+                "UNDATED_CONSIGNEE", "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY", "HISTORY_PATTERN")
 
 
 def _dual_use(e: dict) -> str:
@@ -58,20 +58,32 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
 }
 
 
-def build_reasons(signals: dict[str, Value], contributions: dict[str, float], sanctioned_override: bool) -> list[dict]:
-    """One reason per code whose signals raised the score (or the sanctioned override), biggest first.
+def _learned(features: dict[str, object], contributions: dict[str, float]) -> list[dict]:
+    """One HISTORY_PATTERN reason per non-signal feature of a history model that raised the score:
+    the value seen (an importer, an HS code, a tax rate) and what past outcomes made of it."""
+    return [{"code": "HISTORY_PATTERN",
+             "message": f"{name} = {value}: records like this had more positive outcomes in the labelled history",
+             "contribution": contributions[name], "evidence": {"feature": name, "value": value}}
+            for name, value in features.items() if contributions.get(name, 0.0) > 0]
 
-    A code's contribution is the sum over its signals, so the reasons and the rest of the
-    signals add up to the score; a code is reported when it has evidence to show."""
+
+def build_reasons(signals: dict[str, Value], contributions: dict[str, float], sanctioned_override: bool,
+                  features: dict[str, object] | None = None) -> list[dict]:
+    """One reason per code whose signals raised the score (or the sanctioned override), then one per
+    learned `features` value (history models) that raised it, biggest first.
+
+    A code's contribution is the sum over its signals (a signal the model does not read adds
+    nothing), so the reasons and the rest of the signals add up to the score; a code is reported
+    when it has evidence to show."""
     totals: dict[str, float] = {}
     evidence: dict[str, dict] = {}
     for signal in SIGNALS:
         value = signals[signal.name]
         code = value.reason or signal.reason
-        totals[code] = totals.get(code, 0.0) + contributions[signal.name]
+        totals[code] = totals.get(code, 0.0) + contributions.get(signal.name, 0.0)
         if value.evidence is not None:
             evidence.setdefault(code, {})[signal.name] = value.evidence
-    reasons = [
+    reasons = _learned(features or {}, contributions) + [
         {"code": code, "message": MESSAGES[code](found), "contribution": totals[code], "evidence": found}
         for code, found in evidence.items()
         if totals[code] > 0 or (code == "SANCTIONED_PARTY" and sanctioned_override)

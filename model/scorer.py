@@ -1,19 +1,25 @@
-"""One shipment's path through the model: facts -> signals -> calibrated score -> band -> reasons."""
+"""One shipment's path through the model: facts -> signals -> calibrated score -> band -> reasons.
+
+Any model kind: the model's `FeatureSpec` lays out its input from the shipments and their
+signals (the default model reads the signals; a history model also reads the shipment's HS
+code, parties and values, and sees its history-only columns as missing).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from features.facts import gather_facts
 from features.reference import Reference
 from features.shipment import Shipment
 from features.signals import Value, compute_signals
 from features.snapshot import Snapshot
-from model.classifier import DiversionModel
-from model.dataset import COLUMNS, to_matrix
+from model.persist import Model
 from model.reasons import build_reasons
+from model.spec import FeatureSpec
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class Bands:
 class Scorer:
     """Everything needed to score: reference data, a lists snapshot, a model and the thresholds."""
 
-    def __init__(self, reference: Reference, snapshot: Snapshot, model: DiversionModel, *,
+    def __init__(self, reference: Reference, snapshot: Snapshot, model: Model, *,
                  bands: Bands, match_threshold: float, max_hops: int):
         self.reference, self.snapshot, self.model = reference, snapshot, model
         self.bands, self.match_threshold, self.max_hops = bands, match_threshold, max_hops
@@ -53,19 +59,32 @@ class Scorer:
         if not shipments:
             return []
         signals = [self.signals(s) for s in shipments]
-        base, contributions = self.model.explain(to_matrix(signals))
-        logits = base + contributions.sum(axis=1)
-        scores = 1.0 / (1.0 + np.exp(-logits))
-        out = []
-        for sig, score, contrib in zip(signals, scores, contributions):
-            override = sig["sanctioned_match"].value > 0
-            by_signal = dict(zip(COLUMNS, map(float, contrib)))
-            out.append(Assessment(
-                score=float(score),
-                band="high" if override else self.bands.of(float(score)),
-                base=base,
-                reasons=build_reasons(sig, by_signal, override),
-                signals=sig,
-                contributions=by_signal,
-            ))
-        return out
+        return [Assessment(score=score, base=base, reasons=reasons, signals=sig, contributions=contributions,
+                           band="high" if sig["sanctioned_match"].value > 0 else self.bands.of(score))
+                for sig, (score, base, reasons, contributions) in zip(signals, explain_batch(self.model, shipments, signals))]
+
+
+def explain_batch(model: Model, shipments: list[Shipment], signals: list[dict[str, Value]],
+                  extras: pd.DataFrame | None = None) -> list[tuple[float, float, list[dict], dict[str, float]]]:
+    """(calibrated score, base log-odds, reasons, contribution per column) per shipment, from one
+    model call. `extras`
+    holds a history's own columns when evaluating on one; a wire request has none."""
+    spec = FeatureSpec.of(model)
+    frame = spec.frame(shipments, signals, extras)
+    base, contributions = model.explain(frame)
+    scores = 1.0 / (1.0 + np.exp(-(base + contributions.sum(axis=1))))
+    learned = [c for c in spec.columns if c not in spec.signals]
+    out = []
+    for row, (sig, score, contrib) in enumerate(zip(signals, scores, contributions)):
+        features = {name: _shown(frame.at[row, name]) for name in learned}
+        override = sig["sanctioned_match"].value > 0
+        by_column = dict(zip(spec.columns, map(float, contrib)))
+        out.append((float(score), base, build_reasons(sig, by_column, override, features), by_column))
+    return out
+
+
+def _shown(value):
+    """A feature value as a reason shows it: missing values say so, numbers stay numbers."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "missing"
+    return float(value) if isinstance(value, (int, float, np.number)) else str(value)

@@ -25,7 +25,7 @@ def result(shipment: Shipment, assessment: Assessment, state: State) -> dict:
         "band": assessment.band,
         "base": assessment.base,
         "reasons": assessment.reasons,
-        "signals": {name: {"value": v.value, "evidence": v.evidence, "contribution": assessment.contributions[name]}
+        "signals": {name: {"value": v.value, "evidence": v.evidence, "contribution": assessment.contributions.get(name, 0.0)}
                     for name, v in assessment.signals.items()},
         "model_version": state.model_version,
         "lists_version": state.lists_version,

@@ -1,0 +1,132 @@
+"""The evaluation report: ONE self-contained HTML file (plots inlined as base64 PNG, no
+network), so it can be mailed, archived with the model card and opened anywhere."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: the report is written on servers and in CI
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.calibration import calibration_curve  # noqa: E402
+from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
+
+from model.evaluate import RULES, Evaluation  # noqa: E402
+from model.metrics import precision_at, recall_at  # noqa: E402
+
+RATES = tuple(r / 100 for r in range(1, 21))  # inspection rates 1%..20%
+STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+         "th:first-child,td:first-child{text-align:left}img{max-width:100%}")
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    cells = lambda row, tag: "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row)  # noqa: E731
+    return "<table><tr>" + cells(header, "th") + "</tr>" + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows) + "</table>"
+
+
+def _curves(ev: Evaluation) -> str:
+    fig, (roc, pr) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for key, score in ev.scores.items():
+        fpr, tpr, _ = roc_curve(ev.data.y, score)
+        roc.plot(fpr, tpr, label=f"{key} (AUC {ev.metrics[key]['roc_auc']})")
+        precision, recall, _ = precision_recall_curve(ev.data.y, score)
+        pr.plot(recall, precision, label=f"{key} (AP {ev.metrics[key]['pr_auc']})")
+    roc.plot([0, 1], [0, 1], ":", color="grey")
+    pr.axhline(ev.data.y.mean(), ls=":", color="grey", label="base rate")
+    roc.set(title="ROC", xlabel="false positive rate", ylabel="true positive rate")
+    pr.set(title="Precision-recall", xlabel="recall", ylabel="precision")
+    roc.legend(), pr.legend()
+    return _png(fig)
+
+
+def _calibration(ev: Evaluation) -> str:
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    for key, score in ev.scores.items():
+        if key != RULES:  # a flag count is not a probability
+            observed, predicted = calibration_curve(ev.data.y, score, n_bins=10, strategy="quantile")
+            ax.plot(predicted, observed, "o-", label=f"{key} (ECE {ev.metrics[key]['ece']})")
+    ax.plot([0, 1], [0, 1], ":", color="grey")
+    ax.set(title="Calibration (deciles of score)", xlabel="mean predicted probability", ylabel="observed rate")
+    ax.legend()
+    return _png(fig)
+
+
+def _inspection(ev: Evaluation) -> str:
+    fig, (p_ax, r_ax) = plt.subplots(1, 2, figsize=(11, 4))
+    rows = [[f"{int(r * 100)}%"] for r in RATES]
+    for key, score in ev.scores.items():
+        precision = [precision_at(ev.data.y, score, r) for r in RATES]
+        recall = [recall_at(ev.data.y, score, r) for r in RATES]
+        p_ax.plot([r * 100 for r in RATES], precision, "o-", label=key)
+        r_ax.plot([r * 100 for r in RATES], recall, "o-", label=key)
+        for row, p, r in zip(rows, precision, recall):
+            row += [f"{p:.3f}", f"{r:.3f}"]
+    p_ax.set(title="Precision at inspection rate", xlabel="% of records inspected", ylabel="precision")
+    r_ax.set(title="Recall at inspection rate", xlabel="% of records inspected", ylabel="recall")
+    p_ax.legend(), r_ax.legend()
+    header = ["inspected"] + [f"{k} {m}" for k in ev.scores for m in ("precision", "recall")]
+    return _png(fig) + _table(header, rows)
+
+
+def _distribution(ev: Evaluation) -> str:
+    fig, ax = plt.subplots(figsize=(7, 4))
+    score = ev.scores[ev.name]
+    bins = np.linspace(0, 1, 41)
+    for label, name in ((0, "negative"), (1, "positive")):
+        ax.hist(score[ev.data.y == label], bins=bins, alpha=0.6, density=True, label=f"{name} ({(ev.data.y == label).sum()})")
+    ax.set(title=f"Score distribution by label: {ev.name}", xlabel="score", ylabel="density")
+    ax.legend()
+    return _png(fig)
+
+
+def _reasons(ev: Evaluation) -> str:
+    """Which reasons carry the top-scored records: how often each appears and its mean contribution."""
+    totals: dict[str, list[float]] = {}
+    for record in ev.top:
+        for reason in record["reasons"]:
+            key = reason["evidence"]["feature"] if reason["code"] == "HISTORY_PATTERN" else reason["code"]
+            totals.setdefault(key, []).append(reason["contribution"])
+    summary = sorted(totals.items(), key=lambda kv: -sum(kv[1]))
+    records = [[r["date"], r["label"], f"{r['score']:.3f}",
+                "; ".join(f"{x['message']} (+{x['contribution']:.2f})" for x in r["reasons"][:3])] for r in ev.top]
+    return (f"<p>Over the {len(ev.top)} top-scored records:</p>"
+            + _table(["reason", "records", "mean contribution (log-odds)"],
+                     [[k, len(v), f"{np.mean(v):.3f}"] for k, v in summary])
+            + _table(["date", "label", "score", "top reasons"], records))
+
+
+def write_report(ev: Evaluation, path: Path) -> Path:
+    """Write the report for `ev` to `path` (its directory is created)."""
+    data = ev.data
+    header = ["scorer"] + list(next(iter(ev.metrics.values())))
+    metric_rows = [[k] + [m.get(h, "") for h in header[1:]] for k, m in ev.metrics.items()]
+    body = [
+        f"<h1>Evaluation: {html.escape(ev.name)}</h1>",
+        f"<p>{len(data.y)} labelled records, {int(data.y.sum())} positive ({data.y.mean():.1%}), "
+        f"{data.dates.min()} to {data.dates.max()}; data SHA-256 <code>{data.sha256}</code>.</p>",
+        "".join(f"<p><em>{html.escape(n)}</em></p>" for n in data.notes),
+        "<h2>Metrics</h2>", _table(header, metric_rows),
+        "<h2>ROC and precision-recall</h2>", _curves(ev),
+        "<h2>Calibration</h2>", _calibration(ev),
+        "<h2>Precision and recall by inspection rate</h2>", _inspection(ev),
+        "<h2>Scores by label</h2>", _distribution(ev),
+        "<h2>What drives the top-scored records</h2>", _reasons(ev),
+    ]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(ev.name)}</title>"
+                    f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>", encoding="utf-8")
+    return path

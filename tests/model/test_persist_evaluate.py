@@ -1,0 +1,71 @@
+"""Persistence of both model kinds, exactness of the default kind, evaluation and its report."""
+
+import numpy as np
+import pytest
+import skops.io as sio
+
+from model.classifier import DiversionModel
+from model.dataset import COLUMNS, MONOTONE, NEUTRAL
+from model.evaluate import RULES, evaluate, metrics_line
+from model.mapping import parse_mapping
+from model.persist import MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_model, save_model
+from model.report import write_report
+from model.spec import FeatureSpec
+from tests.model.conftest import SYNTHETIC_MAPPING
+
+
+@pytest.fixture(scope="module")
+def default_kind():
+    """A signals-only model fitted on a random signals matrix (shape and exactness, not quality)."""
+    rng = np.random.default_rng(1)
+    X = rng.integers(0, 3, (600, len(COLUMNS))).astype(float)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    y = (X[:, 0] + rng.normal(0, 1, 600) > 1.5).astype(int)
+    return DiversionModel(monotone=MONOTONE, neutral=tuple(NEUTRAL), max_iter=50, class_weight="balanced").fit(X, y), X
+
+
+@pytest.fixture(scope="module")
+def history_kind(trained):
+    return trained
+
+
+def test_default_kind_contributions_are_exact(default_kind):
+    model, X = default_kind
+    base, contributions = model.explain(X)
+    np.testing.assert_allclose(base + contributions.sum(axis=1), model.decision_function(X), atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["default", "history"])
+def test_round_trip_and_allowlist(kind, default_kind, history_kind, synthetic_data, tmp_path):
+    if kind == "default":
+        model, card, X = default_kind[0], {"features": list(COLUMNS)}, default_kind[1]
+    else:
+        model, card = history_kind
+        X = synthetic_data.frame(FeatureSpec.of(model))
+    save_model(model, card, tmp_path / "m")
+    assert set(sio.get_untrusted_types(file=tmp_path / "m" / MODEL_FILE)) <= set(TRUSTED_TYPES)
+    loaded, _ = load_model(tmp_path / "m")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_tampered_file_is_refused(history_kind, tmp_path):
+    save_model(*history_kind, tmp_path / "m")
+    path = tmp_path / "m" / MODEL_FILE
+    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ModelFileError, match="SHA-256"):
+        load_model(tmp_path / "m")
+
+
+def test_evaluation_and_self_contained_report(history_kind, default_kind, synthetic_csv, reference, snapshot, tmp_path):
+    model, _ = history_kind
+    result = evaluate(model, [synthetic_csv], parse_mapping(SYNTHETIC_MAPPING), reference, snapshot,
+                      other=default_kind[0], top=5)
+    assert list(result.headline) == ["precision@1%", "precision@5%", "precision@10%", "roc_auc", "pr_auc"]
+    assert set(result.metrics) == {"model", RULES, "active model"}
+    assert metrics_line(result.headline).startswith("precision@1%=")
+    assert len(result.top) == 5 and all(r["reasons"] for r in result.top)
+    page = write_report(result, tmp_path / "out" / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 4
+    assert "src=\"http" not in page  # nothing fetched from the network
+    for section in ("ROC", "Calibration", "inspection rate", "Scores by label", "top-scored", "active model"):
+        assert section in page
