@@ -1,28 +1,25 @@
 """Evaluating a model on labelled data: the figures an office plans with, against the rules
 baseline and the currently active model, and the reasons behind the top-scored records.
 
-    python -m model.evaluate --model DIR --mapping MAP.yaml --snapshot DIR --html OUT.html FILE...
-
-prints the metrics as `name=value` on its last line.
+`diversion-risk evaluate --model-name NAME --data FILE --mapping MAP.yaml` runs it.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from features.reference import Reference, load_reference
+from features.reference import Reference
 from features.snapshot import Snapshot
 from model.baseline import red_flag_count
 from model.dataset import to_matrix
 from model.history import HistoryData, load_history
-from model.mapping import Mapping, load_mapping
+from model.mapping import Mapping
 from model.metrics import probability_metrics, ranking_metrics
-from model.persist import Model, load_model
+from model.persist import Model
 from model.scorer import explain_batch
 from model.spec import FeatureSpec
 
@@ -71,28 +68,3 @@ def evaluate(model: Model, files: Sequence[Path], mapping: Mapping, reference: R
 
 def metrics_line(metrics: dict[str, float]) -> str:
     return " ".join(f"{k}={v}" for k, v in metrics.items())
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from model.report import write_report  # matplotlib is only needed when a report is written
-
-    parser = argparse.ArgumentParser(prog="python -m model.evaluate", description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--model", type=Path, required=True, help="model directory (model.skops + card.json)")
-    parser.add_argument("--mapping", type=Path, required=True)
-    parser.add_argument("--snapshot", type=Path, required=True, help="lists snapshot directory")
-    parser.add_argument("--compare", type=Path, help="another model directory, e.g. the active one")
-    parser.add_argument("--html", type=Path, help="write the report here")
-    args = parser.parse_args(argv)
-    model, card = load_model(args.model)
-    other = load_model(args.compare)[0] if args.compare else None
-    result = evaluate(model, args.files, load_mapping(args.mapping), load_reference(), Snapshot(args.snapshot),
-                      name=card.get("name", "model"), other=other)
-    if args.html:
-        write_report(result, args.html)
-    print(metrics_line(result.headline))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -13,9 +13,15 @@ import click
 from features.lists import FORMATS, ListFormatError
 from features.name_eval import evaluate_pairs, read_pairs
 from features.reference import load_reference
+from model.evaluate import evaluate as evaluate_history
+from model.evaluate import metrics_line
+from model.history import HistoryError
+from model.mapping import MappingError, load_mapping
 from model.persist import ModelFileError, load_card, load_model
+from model.report import write_report
 from model.simulate import SimulationConfig
 from model.train import evaluate_split, simulated_set, temporal_split
+from model.train_history import train_on_history
 from service.home import Home
 from service.openapi import spec_yaml
 from service.registry import RegistryError
@@ -100,33 +106,75 @@ def lists_status(ctx: Context) -> None:
 
 
 @main.command()
+@click.option("--data", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="labelled history: CSV, JSON lines or Parquet (repeat for several files)")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML naming the label, date and other columns (see model/mapping.py)")
+@click.option("--model-name", default="default", show_default=True)
 @pass_ctx
-def train(ctx: Context) -> None:
-    """Train the default model on SIMULATED data into the home (activated if none is active)."""
-    version = ctx.home.train_default_model(load_reference(), progress)
-    if ctx.home.models.active() is None:
-        ctx.home.models.activate(version, "train")
-    card = load_card(ctx.home.models.path(version))
-    m, b = card["metrics"]["model"], card["metrics"]["rules_baseline"]
-    click.echo(figures(model=version, pr_auc=m["pr_auc"], roc_auc=m["roc_auc"], baseline_pr_auc=b["pr_auc"]))
+def train(ctx: Context, files: tuple[Path, ...], mapping: Path | None, model_name: str) -> None:
+    """Train a model into the home: on your labelled history with --data and --mapping, else the
+    default model on SIMULATED data. It becomes active only if no model is; see `models promote`."""
+    home, reference = ctx.home, load_reference()
+    if files:
+        if mapping is None:
+            raise click.UsageError("--data needs --mapping")
+        try:
+            model, card = train_on_history(list(files), load_mapping(mapping), reference, home.active_snapshot(),
+                                           model_name, match_threshold=home.settings.match_threshold,
+                                           max_hops=home.settings.max_hops, progress=progress)
+        except (MappingError, HistoryError, RegistryError) as exc:
+            raise click.ClickException(str(exc)) from None
+        version = home.add_model(model, card)
+    else:
+        version = home.train_default_model(reference, progress)
+    if home.models.active() is None:
+        home.models.activate(version, "train")
+    metrics = load_card(home.models.path(version))["metrics"]
+    click.echo(figures(model=version, **metrics["model"], baseline_pr_auc=metrics["rules_baseline"]["pr_auc"]))
 
 
 @main.command()
+@click.option("--model-name", default=None, help="model name or version (default: the active model)")
+@click.option("--data", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="labelled records to evaluate on (default: the held-out SIMULATED shipments)")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="HTML report path (with --data)")
 @pass_ctx
-def evaluate(ctx: Context) -> None:
-    """Evaluate the active model and the rules-only baseline on the held-out SIMULATED shipments."""
-    version = ctx.home.models.active()
-    if version is None:
-        raise click.ClickException("no active model; run `diversion-risk train`")
-    model, _ = load_model(ctx.home.models.path(version))
-    settings = ctx.home.settings
-    data = simulated_set(load_reference(), SimulationConfig(), match_threshold=settings.match_threshold,
-                         max_hops=settings.max_hops, progress=progress)
-    _, held = temporal_split(data.dates)
-    metrics = evaluate_split(model, data.X[held], data.y[held])
+def evaluate(ctx: Context, model_name: str | None, files: tuple[Path, ...], mapping: Path | None,
+             report: Path | None) -> None:
+    """Metrics of a model against the rules-only baseline (and the active model), last line as
+    precision@1%=… precision@5%=… precision@10%=… roc_auc=… pr_auc=…"""
+    home, reference = ctx.home, load_reference()
+    try:
+        version = home.find_model(model_name) if model_name else home.models.active()
+        if version is None:
+            raise RegistryError("no active model; run `diversion-risk train`")
+        model, _ = load_model(home.models.path(version))
+        if files:
+            if mapping is None:
+                raise click.UsageError("--data needs --mapping")
+            active = home.models.active()
+            other = load_model(home.models.path(active))[0] if active and active != version else None
+            result = evaluate_history(model, list(files), load_mapping(mapping), reference, home.active_snapshot(),
+                                      name=version, other=other, other_name=f"active model {active}",
+                                      match_threshold=home.settings.match_threshold, max_hops=home.settings.max_hops)
+            report = report or home.root / "reports" / f"{version}.html"
+            report.parent.mkdir(parents=True, exist_ok=True)
+            write_report(result, report)
+            metrics, headline = result.metrics, result.headline
+            click.echo(f"report {report}")
+        else:
+            data = simulated_set(reference, SimulationConfig(), match_threshold=home.settings.match_threshold,
+                                 max_hops=home.settings.max_hops, progress=progress)
+            _, held = temporal_split(data.dates)
+            metrics = evaluate_split(model, data.X[held], data.y[held])
+            headline = {k: metrics["model"][k] for k in ("precision@1%", "precision@5%", "precision@10%", "roc_auc", "pr_auc")}
+    except (ModelFileError, RegistryError, MappingError, HistoryError) as exc:
+        raise click.ClickException(str(exc)) from None
     for name, values in metrics.items():
         click.echo(f"{name}: " + figures(**values))
-    click.echo(figures(**metrics["model"], baseline_pr_auc=metrics["rules_baseline"]["pr_auc"]))
+    click.echo(metrics_line(headline))
 
 
 @main.group()
@@ -170,8 +218,9 @@ def models_list(ctx: Context) -> None:
 @click.argument("version")
 @pass_ctx
 def models_promote(ctx: Context, version: str) -> None:
-    """Make VERSION the active model; running services switch within a second."""
+    """Make VERSION (or the newest model named so) the active model; running services switch within a second."""
     try:
+        version = ctx.home.find_model(version)
         load_model(ctx.home.models.path(version))  # refuse a corrupt or foreign file before it is active
         ctx.home.models.activate(version, "promote")
     except (ModelFileError, RegistryError) as exc:

@@ -11,9 +11,10 @@ from features.entities import Entity, Link
 from features.lists import detect_format, read_list
 from features.reference import Reference
 from features.snapshot_build import FORMAT, build_snapshot
-from model.persist import file_sha256, save_model
+from features.snapshot import Snapshot
+from model.persist import file_sha256, load_card, save_model
 from model.train import train_default
-from service.registry import Registry
+from service.registry import Registry, RegistryError
 from service.settings import Settings
 
 
@@ -56,6 +57,21 @@ class Home:
             version = f"{card['name']}-{saved['sha256'][:12]}"
             self.models.adopt(tmp / "model", version)
         return version
+
+    def find_model(self, name: str) -> str:
+        """A model version given its version or its name (the newest model of that name)."""
+        if self.models.exists(name):
+            return name
+        named = [v for v in self.models.versions() if v.rsplit("-", 1)[0] == name]
+        if not named:
+            raise RegistryError(f"no model named or versioned {name!r}; see `diversion-risk models list`")
+        return max(named, key=lambda v: load_card(self.models.path(v)).get("created", ""))
+
+    def active_snapshot(self) -> Snapshot:
+        version = self.lists.active()
+        if version is None:
+            raise RegistryError("no active lists snapshot; run `diversion-risk lists import FILE...`")
+        return Snapshot(self.lists.path(version))
 
     def train_default_model(self, reference: Reference, progress: Callable[[str], None]) -> str:
         model, card = train_default(reference, name="default", match_threshold=self.settings.match_threshold,

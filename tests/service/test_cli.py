@@ -59,3 +59,25 @@ def test_names_evaluate_prints_figures(run, tmp_path):
 
 def test_openapi_command_prints_the_spec(run):
     assert "openapi: 3.1.0" in run("openapi").output
+
+
+def test_history_to_promoted_model_and_report_in_three_commands(run, home, tmp_path):
+    """The README's three commands: train on past declarations, evaluate with a report, promote."""
+    examples = FIXTURES.parents[1] / "examples" / "history"
+    lines = (examples / "declarations.csv").read_text().splitlines()
+    data = tmp_path / "declarations.csv"
+    data.write_text("\n".join(lines[:1201]) + "\n")
+    mapping = str(examples / "mapping.yaml")
+    trained = run("train", "--data", str(data), "--mapping", mapping, "--model-name", "mine")
+    assert trained.exit_code == 0, trained.output
+    version = last_figures(trained.output)["model"]
+    assert version.startswith("mine-") and home.models.active() != version  # not active until promoted
+    report = tmp_path / "report.html"
+    evaluated = run("evaluate", "--model-name", "mine", "--data", str(data), "--mapping", mapping, "--report", str(report))
+    assert evaluated.exit_code == 0, evaluated.output
+    assert set(last_figures(evaluated.output)) == {"precision@1%", "precision@5%", "precision@10%", "roc_auc", "pr_auc"}
+    html = report.read_text()
+    assert "<img" in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert run("models", "promote", "mine").exit_code == 0
+    assert home.models.active() == version
+    assert run("models", "rollback").exit_code == 0 and home.models.active() != version
