@@ -13,16 +13,25 @@ from pathlib import Path
 import numpy as np
 
 
+def pack(strings: Iterable[str]) -> tuple[bytes, np.ndarray]:
+    """Strings as one UTF-8 blob plus each one's length in bytes: cheap to send between processes."""
+    encoded = [text.encode("utf-8") for text in strings]
+    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+
+
+def write_packed(path: Path, blobs: Iterable[bytes], lengths: np.ndarray) -> int:
+    """Write `path`.bin and `path`.idx.npy from packed parts (see `pack`); return the string count."""
+    with open(f"{path}.bin", "wb") as out:
+        for blob in blobs:
+            out.write(blob)
+    np.save(f"{path}.idx.npy", np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))))
+    return len(lengths)
+
+
 def write_strings(path: Path, strings: Iterable[str]) -> int:
     """Write `path`.bin and `path`.idx.npy; return how many strings were written."""
-    offsets = [0]
-    with open(f"{path}.bin", "wb") as blob:
-        for text in strings:
-            data = text.encode("utf-8")
-            blob.write(data)
-            offsets.append(offsets[-1] + len(data))
-    np.save(f"{path}.idx.npy", np.asarray(offsets, dtype=np.int64))
-    return len(offsets) - 1
+    blob, lengths = pack(strings)
+    return write_packed(path, [blob], lengths)
 
 
 class StringTable:
