@@ -65,8 +65,11 @@ def build(registry: Path, directory: Path) -> dict:
     meta = snapshot_build.build_snapshot(records, directory, [])
     total = time.perf_counter() - started
     kib = 1024
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
     return {
-        "build_s": round(total, 1), "read_s": round(read, 1),
+        "build_s": round(total, 1), "read_s": round(read, 1), "build_cpu_s": round(cpu, 1),
+        "load_average_at_end": os.getloadavg()[0],
         **{f"{k}_s": v for k, v in stages.items()},
         "bfs_s": stages["nearest_sanctioned"],
         "build_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // kib,

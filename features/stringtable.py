@@ -35,15 +35,22 @@ def write_strings(path: Path, strings: Iterable[str]) -> int:
 
 
 class StringTable:
+    """Read access by position. Offsets and bytes are read through plain memoryviews of the
+    mapped files: a numpy memmap costs a microsecond or more per element or slice, which adds
+    up over the two dozen names every name resolution decodes."""
+
     def __init__(self, path: Path):
-        self._offsets = np.load(f"{path}.idx.npy", mmap_mode="r")
+        offsets = np.load(f"{path}.idx.npy", mmap_mode="r")
+        self._offsets = memoryview(np.asarray(offsets)).cast("B").cast("q")
         size = int(self._offsets[-1])
         # np.memmap refuses empty files; an empty table is a valid table.
-        self._blob = np.memmap(f"{path}.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        blob = np.memmap(f"{path}.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        self._blob = memoryview(np.asarray(blob))
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
     def __getitem__(self, index: int) -> str:
-        start, end = self._offsets[index], self._offsets[index + 1]
-        return self._blob[start:end].tobytes().decode("utf-8")
+        if index < 0:
+            index += len(self)
+        return str(self._blob[self._offsets[index]: self._offsets[index + 1]], "utf-8")
