@@ -8,7 +8,6 @@ node to the nearest sanctioned entity is one multi-source Dijkstra (scipy), run 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +22,7 @@ from features.names import clean_text
 MAX_SHARED = 500
 MIN_ADDRESS_CHARS = 12
 SHARED_KINDS = {"address": "SharedAddress", "identifier": "SharedIdentifier", "phone": "SharedPhone", "email": "SharedEmail"}
+SHARED_CODES = {kind: 2 * LINK_TYPES.index(link) for kind, link in SHARED_KINDS.items()}
 
 
 def phrase(code: int) -> str:
@@ -44,6 +44,12 @@ def _attribute_values(entity: Entity) -> dict[str, set[str]]:
     }
 
 
+def attribute_labels(entity: Entity) -> list[tuple[str, int]]:
+    """The attribute nodes an entity would join, as (label, edge code): "address: ...", "phone: ..."."""
+    return [(f"{kind}: {value}", SHARED_CODES[kind])
+            for kind, values in _attribute_values(entity).items() for value in values]
+
+
 @dataclass
 class Edges:
     """Directed edge list (both directions stored); `attributes` labels nodes n, n+1, ..."""
@@ -56,46 +62,46 @@ class Edges:
     attributes: list[str]
 
 
-def build_edges(entities: list[Entity], links: list[Link], row: dict[str, int]) -> tuple[Edges, int]:
-    """All edges of the graph; also returns how many links named an entity not in the snapshot."""
-    src, dst, weight, code = [], [], [], []
-    dangling = 0
-    for link in links:
-        a, b = row.get(link.source), row.get(link.target)
-        if a is None or b is None:
-            dangling += 1
-            continue
-        t = LINK_TYPES.index(link.type)
-        src += [a, b]
-        dst += [b, a]
-        code += [2 * t, 2 * t + 1]
-        weight += [1.0, 1.0]
-    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, entity in enumerate(entities):
-        for kind, values in _attribute_values(entity).items():
-            for value in values:
-                holders[(kind, value)].append(i)
-    attributes: list[str] = []
-    for (kind, value), members in holders.items():
-        if not 2 <= len(members) <= MAX_SHARED:
-            continue
-        node = len(entities) + len(attributes)
-        attributes.append(f"{kind}: {value}")
-        t = 2 * LINK_TYPES.index(SHARED_KINDS[kind])
-        for member in members:
-            src += [member, node]
-            dst += [node, member]
-            code += [t, t]
-            weight += [0.5, 0.5]
-    edges = Edges(
-        len(entities),
-        np.asarray(src, dtype=np.int64),
-        np.asarray(dst, dtype=np.int64),
-        np.asarray(weight, dtype=np.float32),
-        np.asarray(code, dtype=np.uint8),
-        attributes,
+def link_rows(links: list[Link], row: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(source rows, target rows, link codes) of the links between known entities, and how many
+    links named an entity not in the snapshot."""
+    codes = {name: 2 * t for t, name in enumerate(LINK_TYPES)}
+    src = np.fromiter((row.get(link.source, -1) for link in links), dtype=np.int64, count=len(links))
+    dst = np.fromiter((row.get(link.target, -1) for link in links), dtype=np.int64, count=len(links))
+    code = np.fromiter((codes[link.type] for link in links), dtype=np.uint8, count=len(links))
+    known = (src >= 0) & (dst >= 0)
+    return src[known], dst[known], code[known], int(len(links) - known.sum())
+
+
+def build_edges(n_entities: int, links: tuple[np.ndarray, np.ndarray, np.ndarray],
+                held: tuple[np.ndarray, np.ndarray, np.ndarray], labels) -> Edges:
+    """All edges of the graph, both directions.
+
+    `links` are (source, target, code) rows from `link_rows`; `held` is one (key, holder row,
+    code) triple per attribute an entity holds, keyed by a hash of its label, and `labels[i]`
+    the label of triple i. An attribute becomes a node when 2..MAX_SHARED entities hold it;
+    nodes are numbered in the order their first holder comes, from `n_entities` on.
+    """
+    keys, holders, codes = held
+    order = np.argsort(keys, kind="stable")
+    _, starts, counts = np.unique(keys[order], return_index=True, return_counts=True)
+    shared = (counts >= 2) & (counts <= MAX_SHARED)
+    first = order[starts[shared]]
+    rank = np.argsort(first, kind="stable")
+    node_of_group = np.full(len(starts), -1, dtype=np.int64)
+    node_of_group[np.flatnonzero(shared)[rank]] = n_entities + np.arange(len(rank))
+    node = np.repeat(node_of_group, counts)
+    member = node >= 0
+    node, holder, code = node[member], holders[order][member], codes[order][member]
+    src, dst, link_code = links
+    return Edges(
+        n_entities,
+        np.concatenate((src, dst, holder, node)),
+        np.concatenate((dst, src, node, holder)),
+        np.concatenate((np.ones(2 * len(src), np.float32), np.full(2 * len(holder), 0.5, np.float32))),
+        np.concatenate((link_code, link_code + 1, code, code)).astype(np.uint8),
+        [labels[i] for i in first[rank]],
     )
-    return edges, dangling
 
 
 def nearest_sanctioned(edges: Edges, sanctioned: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -78,7 +78,11 @@ class Snapshot:
         if not postings:
             return []
         selective = [p for p in postings if len(p) <= MAX_POSTING] or [postings[0][:MAX_POSTING]]
-        rows, counts = np.unique(np.concatenate(selective), return_counts=True)
+        # Each posting list is sorted, so a stable (run-merging) sort plus run lengths counts
+        # the shared keys of each name in about half the time of np.unique.
+        rows = np.sort(np.concatenate(selective), kind="stable")
+        starts = np.flatnonzero(np.diff(rows, prepend=-1))
+        rows, counts = rows[starts], np.diff(np.append(starts, len(rows)))
         if len(rows) > CANDIDATES:
             rows = rows[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
         return [(int(self._name_entity[r]), NameKey(tuple(self._names[int(r)].split()))) for r in rows]

@@ -16,16 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from features.entities import Deletion, Entity, Link, Record
-from features.graph import build_edges, nearest_sanctioned
-from features.hashing import keys64
-from features.names import block_keys, name_key
-from features.stringtable import write_strings
+from features.graph import build_edges, link_rows, nearest_sanctioned
+from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
+from features.stringtable import write_packed, write_strings
 
 FORMAT = 1
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
-UNKNOWN_DATE = np.iinfo(np.int32).min
-EPOCH = dt.date(1970, 1, 1)
+__all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
 
 
 def _merge(into: Entity, other: Entity) -> None:
@@ -36,29 +34,26 @@ def _merge(into: Entity, other: Entity) -> None:
     into.incorporation_date = into.incorporation_date or other.incorporation_date
 
 
-def _record(entity: Entity) -> str:
-    return json.dumps({
-        "id": entity.id,
-        "schema": entity.schema,
-        "names": entity.names,
-        "source": entity.source,
-        "countries": entity.countries,
-        "identifiers": [{"scheme": i.scheme, "value": i.value} for i in entity.identifiers],
-        "incorporation_date": entity.incorporation_date.isoformat() if entity.incorporation_date else None,
-        "addresses": entity.addresses,
-        "sanctions": entity.sanctions,
-    }, ensure_ascii=False)
-
-
-def _index(keys: list[str], rows: list[int], directory: Path, name: str) -> None:
+def _index(hashed: np.ndarray, rows: np.ndarray, directory: Path, name: str) -> None:
     """A sorted key array plus, per distinct key, a range of `postings` rows."""
-    hashed = keys64(keys)
     order = np.argsort(hashed, kind="stable")
     hashed = hashed[order]
     unique, starts = np.unique(hashed, return_index=True)
     np.save(directory / f"{name}_keys.npy", unique)
     np.save(directory / f"{name}_offsets.npy", np.append(starts, len(hashed)).astype(np.int64))
-    np.save(directory / f"{name}_postings.npy", np.asarray(rows, dtype=np.int32)[order])
+    np.save(directory / f"{name}_postings.npy", rows.astype(np.int32)[order])
+
+
+class _Packed:
+    """Strings packed by chunks (see `stringtable.pack`), read by position without unpacking all."""
+
+    def __init__(self, parts: list[tuple[bytes, np.ndarray]]):
+        self.blob = b"".join(blob for blob, _ in parts)
+        self.lengths = np.concatenate([lengths for _, lengths in parts])
+        self.offsets = np.concatenate(([0], np.cumsum(self.lengths)))
+
+    def __getitem__(self, i: int) -> str:
+        return self.blob[self.offsets[i]: self.offsets[i + 1]].decode("utf-8")
 
 
 def collect(records: Iterable[Record]) -> tuple[list[Entity], list[Link]]:
@@ -80,33 +75,24 @@ def collect(records: Iterable[Record]) -> tuple[list[Entity], list[Link]]:
 def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dict]) -> dict:
     """Write a snapshot of `records` into the empty `directory`; return its metadata."""
     entities, links = collect(records)
-    row = {e.id: i for i, e in enumerate(entities)}
-    write_strings(directory / "entities", map(_record, entities))
-    sanctioned = np.fromiter((e.sanctioned for e in entities), dtype=bool, count=len(entities))
+    chunks = list(all_rows(entities))
+    joined = lambda field: np.concatenate([getattr(c, field) for c in chunks])  # noqa: E731
+    for field, path in (("records", "entities"), ("names", "names")):
+        parts = [getattr(c, field) for c in chunks]
+        write_packed(directory / path, (blob for blob, _ in parts), np.concatenate([n for _, n in parts]))
+    sanctioned = joined("sanctioned")
     np.save(directory / "sanctioned.npy", sanctioned)
-    np.save(directory / "incorporated.npy", np.fromiter(
-        ((e.incorporation_date - EPOCH).days if e.incorporation_date else UNKNOWN_DATE for e in entities),
-        dtype=np.int32, count=len(entities)))
+    np.save(directory / "incorporated.npy", joined("incorporated"))
+    name_rows = joined("name_entity")
+    np.save(directory / "name_entity.npy", name_rows)
+    name_base = np.cumsum([0] + [len(c.name_entity) for c in chunks[:-1]])
+    _index(joined("block_hash"), np.concatenate([c.block_name + base for c, base in zip(chunks, name_base)]),
+           directory, "block")
+    _index(joined("ident_hash"), joined("ident_row"), directory, "ident")
 
-    name_rows, name_tokens, block, block_rows = [], [], [], []
-    for i, entity in enumerate(entities):
-        for name in dict.fromkeys(entity.names):
-            key = name_key(name)
-            if not key.tokens:
-                continue
-            for k in block_keys(key):
-                block.append(k)
-                block_rows.append(len(name_rows))
-            name_rows.append(i)
-            name_tokens.append(" ".join(key.tokens))
-    write_strings(directory / "names", name_tokens)
-    np.save(directory / "name_entity.npy", np.asarray(name_rows, dtype=np.int32))
-    _index(block, block_rows, directory, "block")
-
-    idents = [(ident.value, i) for i, e in enumerate(entities) for ident in e.identifiers if ident.value]
-    _index([v for v, _ in idents], [i for _, i in idents], directory, "ident")
-
-    edges, dangling = build_edges(entities, links, row)
+    *link_arrays, dangling = link_rows(links, {e.id: i for i, e in enumerate(entities)})
+    held = (joined("held_hash"), joined("held_row"), joined("held_code"))
+    edges = build_edges(len(entities), tuple(link_arrays), held, _Packed([c.held_labels for c in chunks]))
     hops, pred, ptype = nearest_sanctioned(edges, np.append(sanctioned, np.zeros(len(edges.attributes), bool)), MAX_HOPS_STORED)
     np.save(directory / "hops.npy", hops)
     np.save(directory / "pred.npy", pred)

@@ -13,28 +13,44 @@ from pathlib import Path
 import numpy as np
 
 
+def pack(strings: Iterable[str]) -> tuple[bytes, np.ndarray]:
+    """Strings as one UTF-8 blob plus each one's length in bytes: cheap to send between processes."""
+    encoded = [text.encode("utf-8") for text in strings]
+    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+
+
+def write_packed(path: Path, blobs: Iterable[bytes], lengths: np.ndarray) -> int:
+    """Write `path`.bin and `path`.idx.npy from packed parts (see `pack`); return the string count."""
+    with open(f"{path}.bin", "wb") as out:
+        for blob in blobs:
+            out.write(blob)
+    np.save(f"{path}.idx.npy", np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))))
+    return len(lengths)
+
+
 def write_strings(path: Path, strings: Iterable[str]) -> int:
     """Write `path`.bin and `path`.idx.npy; return how many strings were written."""
-    offsets = [0]
-    with open(f"{path}.bin", "wb") as blob:
-        for text in strings:
-            data = text.encode("utf-8")
-            blob.write(data)
-            offsets.append(offsets[-1] + len(data))
-    np.save(f"{path}.idx.npy", np.asarray(offsets, dtype=np.int64))
-    return len(offsets) - 1
+    blob, lengths = pack(strings)
+    return write_packed(path, [blob], lengths)
 
 
 class StringTable:
+    """Read access by position. Offsets and bytes are read through plain memoryviews of the
+    mapped files: a numpy memmap costs a microsecond or more per element or slice, which adds
+    up over the two dozen names every name resolution decodes."""
+
     def __init__(self, path: Path):
-        self._offsets = np.load(f"{path}.idx.npy", mmap_mode="r")
+        offsets = np.load(f"{path}.idx.npy", mmap_mode="r")
+        self._offsets = memoryview(np.asarray(offsets)).cast("B").cast("q")
         size = int(self._offsets[-1])
         # np.memmap refuses empty files; an empty table is a valid table.
-        self._blob = np.memmap(f"{path}.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        blob = np.memmap(f"{path}.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        self._blob = memoryview(np.asarray(blob))
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
     def __getitem__(self, index: int) -> str:
-        start, end = self._offsets[index], self._offsets[index + 1]
-        return self._blob[start:end].tobytes().decode("utf-8")
+        if index < 0:
+            index += len(self)
+        return str(self._blob[self._offsets[index]: self._offsets[index + 1]], "utf-8")
