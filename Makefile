@@ -26,7 +26,7 @@ openapi: install
 	$(BIN)/diversion-risk openapi > openapi.yaml
 
 bench: install
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.bench_scoring
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

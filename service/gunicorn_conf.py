@@ -10,3 +10,4 @@ worker_class = "sync"
 timeout = 60
 graceful_timeout = 30
 accesslog = "-"
+control_socket_disable = True  # gunicorn 27's control socket would write outside the home
