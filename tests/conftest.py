@@ -15,7 +15,7 @@ from features.shipment import Item, Party, Shipment
 from service.home import Home, default_list_files
 from service.settings import Settings
 
-FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
@@ -28,7 +28,7 @@ def reference():
 def trained_home(tmp_path_factory, reference) -> Home:
     """A home with the bundled UK list plus the test network, and the default model."""
     home = Home(Settings(home=tmp_path_factory.mktemp("home"), reload_interval=0.0))
-    home.import_lists([*default_list_files(), FIXTURES / "network.ftm.jsonl"])
+    home.import_lists([*default_list_files(), EXAMPLES / "network.ftm.jsonl"])
     home.prepare(reference, progress=lambda _: None)
     return home
 

@@ -4,7 +4,7 @@ ones a single process gives."""
 import pytest
 
 from features.lists import ListFormatError, ftm, read_list
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture
@@ -16,14 +16,14 @@ def in_workers(monkeypatch):
 
 
 def test_same_records_as_one_process(in_workers, monkeypatch):
-    path = FIXTURES / "network.ftm.jsonl"
+    path = EXAMPLES / "network.ftm.jsonl"
     parallel = list(read_list(path))
     monkeypatch.setattr(ftm, "PARALLEL_FROM_BYTES", 1 << 60)
     assert parallel == list(read_list(path))
 
 
 def test_first_bad_line_is_reported(in_workers, tmp_path):
-    lines = (FIXTURES / "network.ftm.jsonl").read_bytes().splitlines(keepends=True)
+    lines = (EXAMPLES / "network.ftm.jsonl").read_bytes().splitlines(keepends=True)
     path = tmp_path / "bad.ftm.jsonl"
     path.write_bytes(b"".join(lines[:7] + [b'{"id": "x", "schema": "NoSuchSchema"}\n', b"\xff\n"] + lines[7:]))
     with pytest.raises(ListFormatError) as error:

@@ -11,7 +11,7 @@ from features.resolve import Resolution
 from features.shipment import Item
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
-from tests.conftest import FIXTURES, make_shipment, party
+from tests.conftest import EXAMPLES, make_shipment, party
 
 
 def facts(reference, items=(), parties=None, **shipment):
@@ -82,7 +82,7 @@ def test_sanctioned_match_and_proximity(reference):
 
 
 def test_the_table_on_the_network(reference, tmp_path):
-    build_snapshot(read_list(FIXTURES / "network.ftm.jsonl"), tmp_path, [])
+    build_snapshot(read_list(EXAMPLES / "network.ftm.jsonl"), tmp_path, [])
     snapshot = Snapshot(tmp_path)
     ship = make_shipment(parties=(party("consignee", "TOO Aspan Arba", "KZ"), party("shipper", "Rheinland Elektronik GmbH", "DE")))
     values = S.compute_signals(gather_facts(ship, reference, snapshot, match_threshold=0.85, max_hops=3))

@@ -7,13 +7,13 @@ from features.lists import read_list
 from features.names import name_key
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
     directory = tmp_path_factory.mktemp("snap")
-    build_snapshot(read_list(FIXTURES / "network.ftm.jsonl"), directory, [])
+    build_snapshot(read_list(EXAMPLES / "network.ftm.jsonl"), directory, [])
     return Snapshot(directory)
 
 

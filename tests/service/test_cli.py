@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def last_figures(output: str) -> dict:
 
 
 def test_lists_import_and_status(run, home):
-    result = run("lists", "import", str(FIXTURES / "network.ftm.jsonl"))
+    result = run("lists", "import", str(EXAMPLES / "network.ftm.jsonl"))
     assert result.exit_code == 0, result.output
     figures = last_figures(result.output)
     assert figures["entities"] == "6" and figures["sanctioned"] == "2"
@@ -63,7 +63,7 @@ def test_openapi_command_prints_the_spec(run):
 
 def test_history_to_promoted_model_and_report_in_three_commands(run, home, tmp_path):
     """The README's three commands: train on past declarations, evaluate with a report, promote."""
-    examples = FIXTURES.parents[1] / "examples" / "history"
+    examples = EXAMPLES / "history"
     lines = (examples / "declarations.csv").read_text().splitlines()
     data = tmp_path / "declarations.csv"
     data.write_text("\n".join(lines[:1201]) + "\n")

@@ -1,0 +1,52 @@
+"""The examples/ shipments give what examples/README.md says they give."""
+
+import json
+
+import pytest
+
+from service.app import create_app
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture
+def client(home):
+    return create_app(home.settings).test_client()
+
+
+def score(client, name):
+    body = (EXAMPLES / f"{name}.json").read_text()
+    path = "/v1/score/batch" if name == "batch" else "/v1/score"
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+@pytest.mark.parametrize("name, band, codes", [
+    ("chips-to-kazakhstan", "high", {"DUAL_USE_HS", "YOUNG_CONSIGNEE", "TRANSSHIPMENT_ROUTE", "EAEU_DESTINATION"}),
+    ("sanctioned-consignee", "high", {"SANCTIONED_PARTY"}),
+    ("furniture-to-germany", "low", set()),
+    ("linked-consignee", None, {"LINKED_SANCTIONED_PARTY"}),
+])
+def test_examples(client, name, band, codes):
+    body = score(client, name)
+    assert band is None or body["band"] == band
+    assert codes <= {r["code"] for r in body["reasons"]}
+    if not codes:
+        assert body["reasons"] == []
+
+
+def test_sanctioned_example_names_the_uk_designation(client):
+    reason = score(client, "sanctioned-consignee")["reasons"][0]
+    assert reason["code"] == "SANCTIONED_PARTY" and "Mostotrest" in reason["message"]
+
+
+def test_young_consignee_is_dated_by_its_bin(client):
+    body = score(client, "chips-to-kazakhstan")
+    assert body["signals"]["consignee_age_days"]["evidence"]["source"] == "bin:230440000010"
+
+
+def test_batch_example(client):
+    results = score(client, "batch")["results"]
+    assert ["result" in r for r in results] == [True, True, False, True]
+    assert results[2]["error"]["errors"][0]["field"] == "items[0].hs_code"
+    assert json.loads((EXAMPLES / "batch.json").read_text())["shipments"][0]["shipment_id"] == results[0]["result"]["shipment_id"]
