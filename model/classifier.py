@@ -15,6 +15,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
+from model.shapes import ShapeTables, tree_thresholds
+
 
 class DiversionModel(ClassifierMixin, BaseEstimator):
     """fit/predict_proba/explain over the signals matrix.
@@ -55,6 +57,8 @@ class DiversionModel(ClassifierMixin, BaseEstimator):
         self.slope_ = float(platt.coef_[0, 0])
         self.intercept_ = float(platt.intercept_[0])
         self.n_features_in_ = X.shape[1]
+        self.shapes_ = ShapeTables.tabulate(self._booster_decision, tree_thresholds(self.booster_, X.shape[1]),
+                                            np.asarray(self.neutral, dtype=np.float64))
         return self
 
     def _class_weights(self, y: np.ndarray) -> np.ndarray:
@@ -65,9 +69,14 @@ class DiversionModel(ClassifierMixin, BaseEstimator):
         index = np.searchsorted(self.classes_, y)
         return (len(y) / (len(self.classes_) * np.bincount(index)))[index]
 
+    def _booster_decision(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated log-odds through the trees themselves (used once, to tabulate the shapes)."""
+        return self.slope_ * self.booster_.decision_function(X) + self.intercept_
+
     def decision_function(self, X) -> np.ndarray:
         """Calibrated log-odds of diversion."""
-        return self.slope_ * self.booster_.decision_function(np.asarray(X, dtype=np.float64)) + self.intercept_
+        base, contributions = self.explain(X)
+        return base + contributions.sum(axis=1)
 
     def predict_proba(self, X) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
@@ -79,15 +88,7 @@ class DiversionModel(ClassifierMixin, BaseEstimator):
     def explain(self, X) -> tuple[float, np.ndarray]:
         """Base log-odds (of the neutral shipment) and each signal's contribution in log-odds.
 
-        For an additive model f(x) - f(x with column j set to neutral) is exactly column j's
-        term minus its neutral value, so base + contributions.sum(axis=1) == decision_function(X).
+        The model is a sum of one step function per signal (`shapes_`), each zero at the
+        signal's neutral value, so base + contributions.sum(axis=1) is the model's output exactly.
         """
-        X = np.asarray(X, dtype=np.float64)
-        n, k = X.shape
-        neutral = np.asarray(self.neutral, dtype=np.float64)
-        stacked = np.repeat(X[np.newaxis], k + 1, axis=0)
-        for j in range(k):
-            stacked[j + 1, :, j] = neutral[j]
-        out = self.decision_function(np.vstack([stacked.reshape(-1, k), neutral[np.newaxis]]))
-        full, without, base = out[:n], out[n:-1].reshape(k, n), out[-1]
-        return float(base), (full[np.newaxis] - without).T
+        return self.shapes_.constant, self.shapes_.terms(np.asarray(X, dtype=np.float64).reshape(-1, self.n_features_in_))

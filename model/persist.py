@@ -21,12 +21,15 @@ TRUSTED_TYPES = [
     "model.classifier.DiversionModel",
     "model.history_model.HistoryModel",
     "model.encoding.CategoryEncoder",
+    "model.shapes.ShapeTables",
     "sklearn.model_selection._split.KFold",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
 ]
 MODEL_KINDS = (DiversionModel, HistoryModel)
 Model = DiversionModel | HistoryModel
 MODEL_FILE, CARD_FILE = "model.skops", "card.json"
+# Bumped when a model's attributes change meaning; older files are refused with "retrain".
+MODEL_FORMAT = 2
 
 
 class ModelFileError(RuntimeError):
@@ -45,7 +48,7 @@ def save_model(model: Model, card: dict, directory: Path) -> dict:
     """Write the model and its card (with the file's SHA-256) into `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     sio.dump(model, directory / MODEL_FILE)
-    card = {**card, "sha256": file_sha256(directory / MODEL_FILE)}
+    card = {**card, "format": MODEL_FORMAT, "sha256": file_sha256(directory / MODEL_FILE)}
     (directory / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True))
     return card
 
@@ -61,6 +64,9 @@ def load_model(directory: Path) -> tuple[Model, dict]:
     """The model and its card; ModelFileError if anything is off."""
     card = load_card(directory)
     path = directory / MODEL_FILE
+    if card.get("format") != MODEL_FORMAT:
+        raise ModelFileError(f"{directory}: model format {card.get('format')}, this version reads {MODEL_FORMAT}; "
+                             "retrain it with `diversion-risk train`")
     try:
         if file_sha256(path) != card.get("sha256"):
             raise ModelFileError(f"{path}: SHA-256 differs from the model card; the file was changed or damaged")
