@@ -41,13 +41,37 @@ def test_legal_form_inside_a_hyphenated_word_is_kept():
     assert name_key("ОсОО «Ала-Тоо»").tokens == ("ala", "too")
 
 
-@pytest.mark.parametrize("a, b", [
-    ("DA GROUP 22", "DA GROUP 23"),
-    ("TOO DA GROUP 22", "DA GROUP 23 LLP"),
-    ("Fund VIII L.P.", "Fund IX L.P."),
+@pytest.mark.parametrize("a, b, schema", [
+    ("DA GROUP 22", "DA GROUP 23", None),
+    ("TOO DA GROUP 22", "DA GROUP 23 LLP", None),
+    ("Fund VIII L.P.", "Fund IX L.P.", "Company"),
 ])
-def test_numbers_must_agree(a, b):
-    assert score(a, b) == 0.0
+def test_numbers_must_agree(a, b, schema):
+    assert score(a, b, schema) == 0.0
+
+
+def test_roman_numeral_is_a_series_in_a_company_name():
+    """rigour's legal-form table has "II"; in a company's name it is a series, never removed."""
+    assert score("Bowne Global Solutions II, Inc.", "Bowne Global Solutions, Inc.", "Company") < MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize("schema", [None, "Person"])
+def test_roman_numeral_is_a_suffix_in_a_person_name(schema):
+    assert score("Karimov, Muhammad Yusuf II", "Karimov, Muhammad Yusuf", schema) >= MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi"),
+    ("Ibrahim bin al-Din al-Masri", "Saif-al-Din bin Ibrahim al-Masri"),
+])
+def test_father_and_son_do_not_match(a, b):
+    """The name after "bin" is the father's: swapping it with the person's own is another person."""
+    assert score(a, b, "Person") < MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize("a, b", [("Ted Doe", "Theodore Doe"), ("Sergejs Lavrov", "Sergey Lavrov")])
+def test_forms_of_one_given_name_match(a, b):
+    assert score(a, b, "Person") >= MATCH_THRESHOLD
 
 
 def test_same_numbers_match():
