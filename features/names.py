@@ -54,6 +54,9 @@ PATRONYMIC_PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", 
 ARTICLES = frozenset({"al", "el", "ad", "ud"})
 _PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna)$")
 GIVEN, PATRONYMIC = "given", "patronymic"
+# Endings that form patronymics, clan and compound names from a stem ("Jónsdóttir", "Hamidullah",
+# "Shamsuddin", "Margoshvili"): two names sharing one differ only in their stems; see `_stems`.
+NAME_SUFFIXES = ("dottir", "ovich", "evich", "ovna", "evna", "ullah", "uddin", "shvili", "zadeh", "oglu", "enko")
 
 # Letters that look alike across Latin, Cyrillic and Greek, for names typed with mixed
 # keyboards or spoofed on purpose (Unicode's confusables, reduced to what occurs in names).
@@ -173,6 +176,18 @@ def _edits(a: str, b: str) -> int:
     return d
 
 
+def _stems(a: str, b: str) -> tuple[str, str]:
+    """The two words without the name-forming ending they share, if any (`NAME_SUFFIXES`).
+
+    The ending is common to thousands of names, so it must not make "Jónsdóttir" and
+    "Tómasdóttir", the daughters of two fathers, look like one name with a typo.
+    """
+    for suffix in NAME_SUFFIXES:
+        if a.endswith(suffix) and b.endswith(suffix) and min(len(a), len(b)) > len(suffix):
+            return a[: -len(suffix)], b[: -len(suffix)]
+    return a, b
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two words in [0, 1]: spelling first, then the shapes names take when abridged.
@@ -189,6 +204,8 @@ def token_similarity(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if len(short) == 1:
         return 0.85 if long_[0] == short else 0.0
+    a, b = _stems(a, b)
+    sa, sb = skeleton(a), skeleton(b)
     edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
     if len(short) >= 3 and long_.startswith(short):
         edit = max(edit, 0.8)
