@@ -21,7 +21,7 @@ from features.hashing import keys64
 from features.names import block_keys, name_key
 from features.stringtable import write_strings
 
-FORMAT = 1
+FORMAT = 2  # 2: exact-name index and per-entity schema codes
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 UNKNOWN_DATE = np.iinfo(np.int32).min
@@ -87,6 +87,10 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
     np.save(directory / "incorporated.npy", np.fromiter(
         ((e.incorporation_date - EPOCH).days if e.incorporation_date else UNKNOWN_DATE for e in entities),
         dtype=np.int32, count=len(entities)))
+    # Each entity's schema as an index into meta["schemas"], for the name matcher at request time.
+    schemas = sorted({e.schema for e in entities})
+    code = {schema: i for i, schema in enumerate(schemas)}
+    np.save(directory / "schema.npy", np.fromiter((code[e.schema] for e in entities), dtype=np.uint8, count=len(entities)))
 
     name_rows, name_tokens, block, block_rows = [], [], [], []
     for i, entity in enumerate(entities):
@@ -102,6 +106,7 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
     write_strings(directory / "names", name_tokens)
     np.save(directory / "name_entity.npy", np.asarray(name_rows, dtype=np.int32))
     _index(block, block_rows, directory, "block")
+    _index(name_tokens, list(range(len(name_tokens))), directory, "exact")
 
     idents = [(ident.value, i) for i, e in enumerate(entities) for ident in e.identifiers if ident.value]
     _index([v for v, _ in idents], [i for _, i in idents], directory, "ident")
@@ -117,6 +122,7 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
         "format": FORMAT,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "sources": sources,
+        "schemas": schemas,
         "counts": {
             "entities": len(entities),
             "sanctioned": int(sanctioned.sum()),
