@@ -314,8 +314,11 @@ def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
     return key.numbers | {t for t in key.words if _ROMAN.match(t)}
 
 
+@lru_cache(maxsize=500_000)
 def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None = None) -> float:
     """Similarity of two names in [0, 1]; `schema` ("Person", "Company"...) when known.
+
+    Cached, like the alignment: a recurring party meets the same listed names again.
 
     Numbers must agree ("DA GROUP 22" is not "DA GROUP 23"); words are aligned regardless of
     order, and the run-together form ("aspanarba" vs "aspan arba") is tried as well. A person's
