@@ -2,11 +2,14 @@
 
 The pairs format is the one of nomenklatura's name bench (`schema,name1,name2,is_match`, extra
 columns ignored), so the matcher can be compared with the reference figures published for it.
+`evaluate_screening` scores the screening benchmarks of the `sanctions-screening-benchmark`
+package, where each query is resolved against a small list, as a party is against a snapshot.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -34,6 +37,29 @@ def evaluate_pairs(pairs: Iterable[Pair], threshold: float) -> dict[str, float |
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def evaluate_screening(path: str | Path, threshold: float) -> dict[str, float | int]:
+    """Precision and recall of screening the queries of an `ssb generate` JSON file against its list.
+
+    Each query resolves to the listed entity with the best-scoring name, if that score reaches
+    `threshold`. A resolution to the expected entity is a true positive, to any other entity a
+    false positive; a query with an expected entity that does not resolve to it is a miss. The
+    file gives no schemas, so names are compared as of unknown kind, as an untyped party is.
+    """
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    listed = [(name_key(name), entity) for entity, names in data["candidates"].items() for name in names]
+    tp = fp = fn = 0
+    for case in data["cases"]:
+        query, expected = name_key(case["query"]), case["expected_entity_id"]
+        score, entity = max((compare_names(query, key), entity) for key, entity in listed)
+        resolved = entity if score >= threshold else None
+        tp += resolved is not None and resolved == expected
+        fp += resolved is not None and resolved != expected
+        fn += expected is not None and resolved != expected
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": precision, "recall": recall, "tp": tp, "fp": fp, "fn": fn}
 
 
 def _parse_bool(value: str, path: Path, line: int) -> bool:

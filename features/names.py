@@ -44,6 +44,19 @@ PERSON_EXTRA_COST = 0.3
 EXTRA_COST = 0.7
 GENERIC_WEIGHT = 0.5
 _GENERIC_SYMBOLS = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, SymbolCategory.ORG_CLASS})
+_NAME_SYMBOLS = frozenset({SymbolCategory.NAME, SymbolCategory.NICK})
+# Two words that rigour's name database (from Wikidata) files under one name ("Ted" and
+# "Theodore", "Sergejs" and "Sergey") are one name in two forms, whatever their spelling.
+SAME_NAME_SIMILARITY = 0.9
+# Words that say the next name is the father's ("Salman bin Muhammad") and articles that may
+# come between ("bin al-Din"); see `name_roles`.
+PATRONYMIC_PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", "walad"})
+ARTICLES = frozenset({"al", "el", "ad", "ud"})
+_PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna)$")
+GIVEN, PATRONYMIC = "given", "patronymic"
+# Endings that form patronymics, clan and compound names from a stem ("Jónsdóttir", "Hamidullah",
+# "Shamsuddin", "Margoshvili"): two names sharing one differ only in their stems; see `_stems`.
+NAME_SUFFIXES = ("dottir", "ovich", "evich", "ovna", "evna", "ullah", "uddin", "shvili", "zadeh", "oglu", "enko")
 
 # Letters that look alike across Latin, Cyrillic and Greek, for names typed with mixed
 # keyboards or spoofed on purpose (Unicode's confusables, reduced to what occurs in names).
@@ -100,9 +113,11 @@ def _protect_words(text: str) -> str:
     """Keep words whole through rigour's legal-form removal, which cuts at apostrophes and hyphens.
 
     "Ky'ong" is no Finnish "ky" and "Ала-Тоо" no Kazakh "ТОО": apostrophes go, and hyphens inside
-    words become underscores, which the tokenizer splits on afterwards.
+    words become underscores, which the tokenizer splits on afterwards. A Roman numeral gets a
+    leading underscore, because rigour's table has "II" as a legal form and "Fund II" is a series.
     """
-    return _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", text))
+    text = _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", text))
+    return " ".join("_" + w if _ROMAN.match(_NON_WORD.sub("", w)) else w for w in text.split())
 
 
 def _fix_homoglyphs(token: str) -> str:
@@ -161,6 +176,18 @@ def _edits(a: str, b: str) -> int:
     return d
 
 
+def _stems(a: str, b: str) -> tuple[str, str]:
+    """The two words without the name-forming ending they share, if any (`NAME_SUFFIXES`).
+
+    The ending is common to thousands of names, so it must not make "Jónsdóttir" and
+    "Tómasdóttir", the daughters of two fathers, look like one name with a typo.
+    """
+    for suffix in NAME_SUFFIXES:
+        if a.endswith(suffix) and b.endswith(suffix) and min(len(a), len(b)) > len(suffix):
+            return a[: -len(suffix)], b[: -len(suffix)]
+    return a, b
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two words in [0, 1]: spelling first, then the shapes names take when abridged.
@@ -177,12 +204,50 @@ def token_similarity(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if len(short) == 1:
         return 0.85 if long_[0] == short else 0.0
+    a, b = _stems(a, b)
+    sa, sb = skeleton(a), skeleton(b)
     edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
     if len(short) >= 3 and long_.startswith(short):
         edit = max(edit, 0.8)
     if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
         edit = max(edit, 0.85)
+    if edit < SAME_NAME_SIMILARITY and name_ids(a) & name_ids(b):
+        edit = SAME_NAME_SIMILARITY
     return edit
+
+
+@lru_cache(maxsize=200_000)
+def name_roles(tokens: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The role of each word of a person's name where its structure shows it, else None.
+
+    Hand-written because rigour tags name parts only from structured input: in "Ahmad bin Hasan",
+    the words before the first "bin" are the person's own and the word after it the father's,
+    so "Hasan bin Ahmad" is his son. Russian patronymics ("Ivanovich") carry their role in their
+    ending. Particles and articles themselves have none.
+    """
+    roles: list[str | None] = []
+    seen_particle = after_particle = False
+    for token in tokens:
+        if token in PATRONYMIC_PARTICLES:
+            seen_particle = after_particle = True
+            roles.append(None)
+        elif token in ARTICLES:
+            roles.append(None)
+        elif after_particle or _PATRONYMIC_SUFFIX.search(token):
+            after_particle = False
+            roles.append(PATRONYMIC)
+        else:
+            roles.append(None if seen_particle else GIVEN)
+    if not seen_particle:  # without a particle, only the patronymic endings tell
+        roles = [r if r == PATRONYMIC else None for r in roles]
+    return tuple(roles)
+
+
+@lru_cache(maxsize=200_000)
+def name_ids(token: str) -> frozenset[str]:
+    """The given names and nicknames rigour knows `token` as (Wikidata ids), empty for most words."""
+    names = analyze_names(NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False)
+    return frozenset(span.symbol.id for name in names for span in name.spans if span.symbol.category in _NAME_SYMBOLS)
 
 
 @lru_cache(maxsize=100_000)
@@ -208,11 +273,15 @@ def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: f
     """Weighted share of both names covered by word pairs at least `floor` alike.
 
     Greedy alignment, best pairs first, so token order does not matter ("Ivanov Ivan" = "Ivan
-    Ivanov"). Cached: the parties of a trade recur from shipment to shipment. Unpaired words cost `extra_cost` of their weight when only one name has them, and
-    their full weight when both names have words the other lacks.
+    Ivanov"), but a person's own name never pairs with a father's name (`name_roles`). Cached:
+    the parties of a trade recur from shipment to shipment. Unpaired words cost `extra_cost` of
+    their weight when only one name has them, and `CONFLICT_COST` times it when both names have
+    words the other lacks.
     """
+    roles_a, roles_b = name_roles(a), name_roles(b)
     pairs = sorted(
-        ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+        ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)
+         if not (roles_a[i] and roles_b[j] and roles_a[i] != roles_b[j])),
         reverse=True,
     )
     used_a, used_b, covered, paired = set(), set(), 0.0, 0.0
@@ -235,14 +304,21 @@ def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: f
 
 
 def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
-    """Numbers in a name; in non-person names Roman numerals count ("Fund VIII" is not "Fund IX")."""
-    if schema in PERSON_SCHEMAS:
+    """Numbers in a name; Roman numerals count in names known not to be a person's.
+
+    "Fund VIII" is not "Fund IX", but in a person's name, or one of unknown kind, "II" is a
+    generational suffix and "Xi" or "Vi" a name.
+    """
+    if schema is None or schema in PERSON_SCHEMAS:
         return key.numbers
     return key.numbers | {t for t in key.words if _ROMAN.match(t)}
 
 
+@lru_cache(maxsize=500_000)
 def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None = None) -> float:
     """Similarity of two names in [0, 1]; `schema` ("Person", "Company"...) when known.
+
+    Cached, like the alignment: a recurring party meets the same listed names again.
 
     Numbers must agree ("DA GROUP 22" is not "DA GROUP 23"); words are aligned regardless of
     order, and the run-together form ("aspanarba" vs "aspan arba") is tried as well. A person's

@@ -6,9 +6,10 @@ names through the blocking index, scored with `compare_names`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from features.names import compare_names, name_key
+from features.names import NameKey, compare_names, name_key
 from features.shipment import Party
 from features.snapshot import Snapshot
 
@@ -37,11 +38,27 @@ def _by_identifier(party: Party, snapshot: Snapshot) -> Resolution | None:
     return None
 
 
+def _scored(query: NameKey, snapshot: Snapshot) -> Iterator[tuple[int, float, NameKey]]:
+    """(entity row, score, listed name) of the names that may match `query`.
+
+    A listed name of exactly the query's tokens is a full match, which no other name can beat,
+    so only such names are returned when there are any (a name of the same words in another
+    order, which would tie, is not looked for; nor is a better-placed fuzzy match when the exact
+    one is in another country); else the blocking candidates, each compared as the kind of
+    entity it is (a Roman numeral is a series in a company's name, not in a person's).
+    """
+    exact = snapshot.exact_names(query)
+    if exact:
+        yield from ((row, 1.0, query) for row in exact)
+        return
+    for row, key in snapshot.name_candidates(query):
+        yield row, compare_names(query, key, schema=snapshot.schema(row)), key
+
+
 def _by_name(party: Party, snapshot: Snapshot, threshold: float) -> Resolution | None:
     query = name_key(party.name)
     best: Resolution | None = None
-    for row, key in snapshot.name_candidates(query):
-        score = compare_names(query, key)
+    for row, score, key in _scored(query, snapshot):
         if score < threshold:
             continue
         if party.country:  # a name match in another country is weaker evidence

@@ -38,7 +38,9 @@ class Snapshot:
             self._incorporated = load("incorporated")
             self._names = StringTable(self.directory / "names")
             self._name_entity = load("name_entity")
+            self._schema = load("schema")
             self._block = tuple(load(f"block_{part}") for part in ("keys", "offsets", "postings"))
+            self._exact = tuple(load(f"exact_{part}") for part in ("keys", "offsets", "postings"))
             self._ident = tuple(load(f"ident_{part}") for part in ("keys", "offsets", "postings"))
             self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
             self._attributes = StringTable(self.directory / "attributes")
@@ -55,6 +57,10 @@ class Snapshot:
     def record(self, row: int) -> dict:
         return json.loads(self._records[row])
 
+    def schema(self, row: int) -> str:
+        """The entity's FtM schema ("Person", "Organization", "Vessel"...), without parsing its record."""
+        return self.meta["schemas"][int(self._schema[row])]
+
     def incorporated(self, row: int) -> dt.date | None:
         days = int(self._incorporated[row])
         return None if days == UNKNOWN_DATE else EPOCH + dt.timedelta(days=days)
@@ -70,6 +76,12 @@ class Snapshot:
 
     def by_identifier(self, value: str) -> list[int]:
         return sorted({int(r) for r in self._lookup(self._ident, value)})
+
+    def exact_names(self, key: NameKey) -> list[int]:
+        """Entity rows with a listed name of exactly the tokens of `key`."""
+        text = " ".join(key.tokens)
+        rows = self._lookup(self._exact, text)
+        return sorted({int(self._name_entity[r]) for r in rows if self._names[int(r)] == text})
 
     def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
         """Names sharing the most blocking keys with `key`, rarest keys first: (entity row, name key)."""

@@ -20,7 +20,7 @@ from features.graph import build_edges, link_rows, nearest_sanctioned
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 1
+FORMAT = 2  # 2: exact-name index and per-entity schema codes
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 __all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
@@ -83,11 +83,16 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
     sanctioned = joined("sanctioned")
     np.save(directory / "sanctioned.npy", sanctioned)
     np.save(directory / "incorporated.npy", joined("incorporated"))
+    # Each entity's schema as an index into meta["schemas"], for the name matcher at request time.
+    schemas = sorted({e.schema for e in entities})
+    code = {schema: i for i, schema in enumerate(schemas)}
+    np.save(directory / "schema.npy", np.fromiter((code[e.schema] for e in entities), dtype=np.uint8, count=len(entities)))
     name_rows = joined("name_entity")
     np.save(directory / "name_entity.npy", name_rows)
     name_base = np.cumsum([0] + [len(c.name_entity) for c in chunks[:-1]])
     _index(joined("block_hash"), np.concatenate([c.block_name + base for c, base in zip(chunks, name_base)]),
            directory, "block")
+    _index(joined("exact_hash"), np.arange(len(name_rows)), directory, "exact")
     _index(joined("ident_hash"), joined("ident_row"), directory, "ident")
 
     *link_arrays, dangling = link_rows(links, {e.id: i for i, e in enumerate(entities)})
@@ -103,6 +108,7 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
         "format": FORMAT,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "sources": sources,
+        "schemas": schemas,
         "counts": {
             "entities": len(entities),
             "sanctioned": int(sanctioned.sum()),

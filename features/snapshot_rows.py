@@ -40,6 +40,7 @@ class Rows:
     incorporated: np.ndarray
     name_entity: np.ndarray
     names: tuple[bytes, np.ndarray]
+    exact_hash: np.ndarray  # of each name's canonical tokens, for the exact-name index
     block_hash: np.ndarray
     block_name: np.ndarray
     ident_hash: np.ndarray
@@ -93,6 +94,7 @@ def entity_rows(entities: list[Entity], start: int) -> Rows:
             dtype=np.int32, count=len(entities)),
         name_entity=as_int32(name_entity),
         names=pack(names),
+        exact_hash=keys64(names),
         block_hash=keys64(block),
         block_name=as_int32(block_name),
         ident_hash=keys64(idents),

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from features.lists import read_list
-from features.names import name_key
+from features.names import MATCH_THRESHOLD, name_key
+from features.resolve import resolve_party
+from features.shipment import Party
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
 from tests.conftest import EXAMPLES
@@ -35,6 +37,24 @@ def test_identifier_index(snapshot):
 def test_name_candidates_across_scripts(snapshot):
     rows = {row for row, _ in snapshot.name_candidates(name_key("Aspan Arba LLP"))}
     assert row_of(snapshot, "t-kz-aa") in rows
+
+
+def test_exact_name_index(snapshot):
+    assert snapshot.exact_names(name_key("Aspan Arba LLP")) == [row_of(snapshot, "t-kz-aa")]
+    assert snapshot.exact_names(name_key("Aspan Arbat")) == []
+
+
+def test_schema_per_entity(snapshot):
+    assert snapshot.schema(row_of(snapshot, "t-kz-aa")) == "Company"
+    assert snapshot.schema(row_of(snapshot, "t-person-director")) == "Person"
+
+
+def test_exact_and_fuzzy_names_resolve(snapshot):
+    exact = resolve_party(Party("consignee", "TOO Aspan Arba"), snapshot, MATCH_THRESHOLD)
+    assert (exact.row, exact.score) == (row_of(snapshot, "t-kz-aa"), 1.0)
+    fuzzy = resolve_party(Party("consignee", "Nebesnaya Mejanica"), snapshot, MATCH_THRESHOLD)
+    assert fuzzy.row == row_of(snapshot, "t-ru-nm") and MATCH_THRESHOLD <= fuzzy.score < 1.0
+    assert resolve_party(Party("consignee", "Kestrel Optics"), snapshot, MATCH_THRESHOLD) is None
 
 
 def test_shared_address_is_one_link_with_evidence(snapshot):
