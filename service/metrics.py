@@ -1,7 +1,7 @@
 """Prometheus metrics: request latency by route and status, decisions by band, and what is served.
 
-Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR (set up by
-`serve` or the gunicorn config before prometheus_client is imported) and /metrics merges them, so
+Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR (see
+service.multiproc) and /metrics merges them, so
 a scrape sees all workers whichever one answers it. Without that variable (tests, a single
 process) each app keeps its own registry. The lists' age and the versions are read from the
 serving state at scrape time rather than stored, so they are never stale.
@@ -16,9 +16,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from service import multiproc
 from service.runtime import Runtime
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Scoring takes milliseconds; a large batch, seconds.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -58,7 +58,7 @@ class Metrics:
 
     def exposition(self) -> tuple[bytes, str]:
         """The text a scrape gets, merged over all workers when running under gunicorn."""
-        if os.environ.get(MULTIPROC_ENV):
+        if os.environ.get(multiproc.ENV):
             registry = CollectorRegistry()
             MultiProcessCollector(registry)
             registry.register(self.serving)
