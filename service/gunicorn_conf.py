@@ -4,7 +4,8 @@ so the master loads the snapshot and the model once and the workers share them.
 Started by `serve`, PROMETHEUS_MULTIPROC_DIR is already prepared; started as
 `gunicorn -c python:service.gunicorn_conf`, this prepares it (under the home) before the app,
 and so prometheus_client, is imported. The request log is the app's own JSON line per request,
-so gunicorn's access log is off.
+so gunicorn's access log is off
+and its own messages are JSON too.
 """
 
 import os
@@ -21,6 +22,14 @@ worker_class = "sync"
 timeout = 60
 graceful_timeout = 30
 accesslog = None
+# gunicorn's own messages (start, worker boots and deaths) as JSON lines too.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.logs.JsonFormatter"}},
+    "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False}},
+}
 
 
 def child_exit(server, worker):

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 from dataclasses import replace
 
 import pytest
@@ -46,8 +47,11 @@ def test_public_routes_need_no_key(app, path):
     assert app.test_client().get(path).status_code == 200
 
 
-def test_rate_limit_per_key_gives_429_with_retry_after(home, new_key):
-    app = create_app(replace(home.settings, rate_limit="2/minute"))
+@pytest.mark.parametrize("redis_url", ["", os.environ.get("TEST_REDIS_URL")], ids=["memory", "redis"])
+def test_rate_limit_per_key_gives_429_with_retry_after(home, redis_url):
+    if redis_url is None:
+        pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) to test the limiter on Redis")
+    app = create_app(replace(home.settings, rate_limit="2/minute", redis_url=redis_url))
     keys = app.extensions["diversion_risk_services"].keys
     first, second = (keys.create("k", "acme", "read")[1] for _ in range(2))
     client = app.test_client()
