@@ -23,8 +23,6 @@ from service.db import Database
 from service.keys import Caller
 from service.tables import Decision, Outcome, utcnow
 
-OUTCOMES = ("confirmed_diversion", "cleared", "inconclusive")
-
 
 def canonical_json(shipment: Shipment) -> str:
     """One text per loaded shipment: sorted keys, no spaces, dates in ISO form, UTF-8 as is."""

@@ -31,13 +31,14 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: str) -> None:
-    """Route every logger through one JSON handler on stderr (replacing plain handlers, once)."""
+    """Route every logger through one JSON handler on stderr, once. Plain stream handlers (e.g. from
+    logging.basicConfig) are replaced; others, such as a test runner's capture, are kept."""
     root = logging.getLogger()
     root.setLevel(level)
     if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())
-        root.handlers = [handler]
+        root.handlers = [h for h in root.handlers if type(h) is not logging.StreamHandler] + [handler]
 
 
 def request_id(header: str | None) -> str:

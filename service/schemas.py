@@ -19,6 +19,8 @@ from features.shipment import ROLES, Item, Party, Shipment
 from model.reasons import REASON_CODES
 
 EARLIEST = dt.date(1990, 1, 1)
+BANDS = ("low", "medium", "high")
+OUTCOMES = ("confirmed_diversion", "cleared", "inconclusive")
 
 
 def _no_control_chars(value: str) -> None:
@@ -140,7 +142,7 @@ class ScoreSchema(Schema):
     shipment_id = fields.String(required=True)
     decision_id = fields.String(required=True)
     score = fields.Float(required=True, validate=validate.Range(0, 1), metadata={"description": "calibrated probability of diversion"})
-    band = fields.String(required=True, validate=validate.OneOf(("low", "medium", "high")))
+    band = fields.String(required=True, validate=validate.OneOf(BANDS))
     base = fields.Float(required=True, metadata={"description": "log-odds of a shipment with no signal; base + sum of contributions = logit(score)"})
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     signals = fields.Dict(keys=fields.String(), values=fields.Nested(SignalSchema), required=True)
@@ -175,7 +177,7 @@ class BatchResponseSchema(Schema):
 
 
 class OutcomeRequestSchema(Strict):
-    outcome = fields.String(required=True, validate=validate.OneOf(("confirmed_diversion", "cleared", "inconclusive")))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     source = Text(200, 1, required=True, metadata={"description": "who or what established it, e.g. an investigation id"})
     note = Text(2000, load_default="")
 
@@ -183,7 +185,7 @@ class OutcomeRequestSchema(Strict):
 class DecisionQuerySchema(Strict):
     since = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "from this time (inclusive); ISO 8601, UTC if no zone"})
     until = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "before this time (exclusive)"})
-    band = fields.String(validate=validate.OneOf(("low", "medium", "high")))
+    band = fields.String(validate=validate.OneOf(BANDS))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
     cursor = fields.String(validate=validate.Length(max=64), metadata={"description": "`next_cursor` of the previous page"})
 
