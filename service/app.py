@@ -1,16 +1,20 @@
-"""The Flask app factory: settings -> home -> runtime -> blueprints. Nothing happens at import time."""
+"""The Flask app factory: settings -> home -> runtime -> store -> hooks -> blueprints. Nothing
+happens at import time.
+
+Hooks run in the order installed: request id and timer, then authentication, then the rate
+limiter (which needs the caller), then the route.
+"""
 
 from __future__ import annotations
-
-import logging
 
 from flask import Flask
 
 from features.reference import load_reference
-from service import problems
+from service import auth, logs, observe, problems, ratelimit
 from service.home import Home
-from service.routes import docs, meta, score
+from service.routes import decisions, docs, meta, score
 from service.runtime import Runtime
+from service.services import Services
 from service.settings import Settings
 
 SECURITY_HEADERS = {
@@ -25,14 +29,19 @@ DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'se
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(settings.log_level)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, MAX_BATCH=settings.max_batch)
     runtime = Runtime(Home(settings), load_reference())
     runtime.current()  # load now, so a preloading master shares one copy with its workers
     app.extensions["diversion_risk"] = runtime
+    services = Services.start(settings, runtime)
+    app.extensions["diversion_risk_services"] = services
     problems.register(app)
-    for blueprint in (score.bp, meta.bp, docs.bp, docs.swagger_ui()):
+    observe.install(app, services.metrics)
+    app.before_request(auth.authenticate)
+    ratelimit.install(app, settings)
+    for blueprint in (score.bp, decisions.bp, meta.bp, docs.bp, docs.swagger_ui()):
         app.register_blueprint(blueprint)
 
     @app.after_request

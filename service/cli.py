@@ -22,6 +22,8 @@ from model.report import write_report
 from model.simulate import SimulationConfig
 from model.train import evaluate_split, simulated_set, temporal_split
 from model.train_history import train_on_history
+from service import cli_store, multiproc
+from service.db import Database
 from service.home import Home
 from service.openapi import spec_yaml
 from service.registry import RegistryError
@@ -62,10 +64,13 @@ def main() -> None:
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default: one per core)")
 @pass_ctx
 def serve(ctx: Context, bind: str | None, workers: int | None) -> None:
-    """Prepare the home if it is fresh (bundled lists, default model), then serve with gunicorn."""
+    """Prepare the home if it is fresh (bundled lists, default model), migrate the decision store,
+    then serve with gunicorn (metrics from all workers merged through a fresh directory in the home)."""
     ctx.home.prepare(load_reference(), progress)
+    Database(ctx.home.settings).upgrade()
     if workers:
         os.environ["DIVERSION_RISK_WORKERS"] = str(workers)
+    multiproc.prepare(ctx.home.settings.metrics_dir)
     bind = bind or ctx.home.settings.bind
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf",
                               "--bind", bind, "service.app:create_app()"])
@@ -244,8 +249,16 @@ def openapi() -> None:
     click.echo(spec_yaml(), nl=False)
 
 
+for command in cli_store.COMMANDS:
+    main.add_command(command)
+
+
 def run() -> None:
     try:
         main()
     except SettingsError as exc:
         raise SystemExit(f"error: {exc}") from None
+
+
+if __name__ == "__main__":
+    run()

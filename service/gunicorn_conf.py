@@ -1,13 +1,37 @@
 """gunicorn's configuration for `diversion-risk serve`: one worker per core, the app preloaded
-so the master loads the snapshot and the model once and the workers share them."""
+so the master loads the snapshot and the model once and the workers share them.
 
+Started by `serve`, PROMETHEUS_MULTIPROC_DIR is already prepared; started as
+`gunicorn -c python:service.gunicorn_conf`, this prepares it (under the home) before the app,
+and so prometheus_client, is imported. The request log is the app's own JSON line per request,
+so gunicorn's access log is off
+and its own messages are JSON too.
+"""
+
+import os
+
+from service import multiproc
 from service.settings import Settings
 
 _settings = Settings.from_env()
+if not os.environ.get(multiproc.ENV):
+    multiproc.prepare(_settings.metrics_dir)
 workers = _settings.workers
 preload_app = True
 worker_class = "sync"
 timeout = 60
 graceful_timeout = 30
-accesslog = "-"
+accesslog = None  # one JSON line per request comes from the app itself
 control_socket_disable = True  # gunicorn 27's control socket would write outside the home
+# gunicorn's own messages (start, worker boots and deaths) as JSON lines too.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.logs.JsonFormatter"}},
+    "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False}},
+}
+
+
+def child_exit(server, worker):
+    multiproc.mark_dead(worker.pid)

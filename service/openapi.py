@@ -9,10 +9,20 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from service import schemas
 
 
+HEADERS = {
+    401: {"WWW-Authenticate": "Bearer"},
+    429: {"Retry-After": "seconds until the key's budget allows another request"},
+    503: {"Retry-After": "seconds after which to retry"},
+}
 
-def _problem() -> dict:
-    return {"description": "Problem details (RFC 9457)",
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+def _problem(status: int) -> dict:
+    response = {"description": "Problem details (RFC 9457)",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    if status in HEADERS:
+        response["headers"] = {name: {"description": text, "schema": {"type": "string"}}
+                               for name, text in HEADERS[status].items()}
+    return response
 
 
 def _json(ref: str, description: str) -> dict:
@@ -23,16 +33,42 @@ def _free(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
 
 
-# (path, method, summary, request schema or None, success response, error statuses)
+def _text(description: str) -> dict:
+    return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
+
+
+KEYED = (401, 403, 429)  # every keyed route may answer these
+DECISION_ID = {"name": "decision_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+# (path, method, summary, scope or None when public, request schema or None, success response, error statuses)
 OPERATIONS = [
-    ("/v1/score", "post", "Score one shipment", "Shipment", _json("Score", "The calibrated score, band and reasons"), (400, 413, 415, 422, 503)),
-    ("/v1/score/batch", "post", "Score up to the batch limit of shipments; results or per-shipment errors, in order",
+    ("/v1/score", "post", "Score one shipment; the decision is recorded before the response", "score", "Shipment",
+     _json("Score", "The calibrated score, band and reasons"), (400, 413, 415, 422, 503)),
+    ("/v1/score/batch", "post", "Score up to the batch limit of shipments; results or per-shipment errors, in order; "
+     "all decisions recorded in one transaction", "score",
      "Batch", _json("BatchResponse", "One result or error per shipment"), (400, 413, 415, 422, 503)),
-    ("/v1/model", "get", "The active model's version and card", None, _free("Model card"), (503,)),
-    ("/v1/lists", "get", "The active lists snapshot: version, sources, counts", None, _free("Snapshot metadata"), (503,)),
-    ("/healthz", "get", "Liveness", None, _free("The process answers"), ()),
-    ("/readyz", "get", "Readiness: 200 once a snapshot and a model are loaded", None, _free("Versions served by this worker"), (503,)),
+    ("/v1/decisions", "get", "The tenant's decisions, oldest first, one page at a time", "read", None,
+     _json("DecisionPage", "A page of decisions and the cursor of the next"), (422, 503)),
+    ("/v1/decisions/{decision_id}", "get", "One of the tenant's decisions, as answered, with its outcomes", "read", None,
+     _json("Decision", "The decision"), (404, 503)),
+    ("/v1/decisions/{decision_id}/outcome", "post", "Append what became of the shipment (the latest outcome counts)",
+     "score", "OutcomeRequest", {**_json("Outcome", "The outcome as recorded"), "description": "Recorded"},
+     (400, 404, 413, 415, 422, 503)),
+    ("/v1/model", "get", "The active model's version and card", "read", None, _free("Model card"), (503,)),
+    ("/v1/lists", "get", "The active lists snapshot: version, sources, counts", "read", None, _free("Snapshot metadata"), (503,)),
+    ("/healthz", "get", "Liveness", None, None, _free("The process answers"), ()),
+    ("/readyz", "get", "Readiness: 200 once a snapshot and a model are loaded", None, None,
+     _free("Versions served by this worker"), (503,)),
+    ("/metrics", "get", "Prometheus metrics of all workers", None, None, _text("Prometheus text format"), ()),
 ]
+
+
+def _parameters(path: str, method: str) -> list[dict]:
+    if "{decision_id}" in path:
+        return [DECISION_ID]
+    if path == "/v1/decisions":
+        return [{"in": "query", "schema": schemas.DecisionQuerySchema}]
+    return []
 
 
 def build_spec() -> dict:
@@ -42,15 +78,28 @@ def build_spec() -> dict:
         openapi_version="3.1.0",
         plugins=[MarshmallowPlugin()],
         info={"description": "Scores shipments for the risk that export-controlled goods are diverted to Russia "
-                             "through third countries, and says why. Wire contract v1."},
+                             "through third countries, and says why. Wire contract v1. Every decision is recorded. "
+                             "Send an API key as `Authorization: Bearer KEY`; each route names the scope it needs "
+                             "(a key with scope `admin` holds them all)."},
     )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": "An API key "
+                                               "made with `diversion-risk keys create`; it belongs to one tenant"})
     # Nested schemas are referenced by the names registered first, so leaves come first.
     for name, schema in (("Problem", schemas.ProblemSchema), ("Shipment", schemas.ShipmentSchema),
                          ("Batch", schemas.BatchSchema), ("Score", schemas.ScoreSchema),
-                         ("BatchResponse", schemas.BatchResponseSchema)):
+                         ("BatchResponse", schemas.BatchResponseSchema), ("Outcome", schemas.OutcomeSchema),
+                         ("OutcomeRequest", schemas.OutcomeRequestSchema), ("Decision", schemas.DecisionSchema),
+                         ("DecisionPage", schemas.DecisionPageSchema)):
         spec.components.schema(name, schema=schema)
-    for path, method, summary, body, ok, errors in OPERATIONS:
-        operation = {"summary": summary, "responses": {"200": ok, **{str(code): _problem() for code in errors}}}
+    for path, method, summary, scope, body, ok, errors in OPERATIONS:
+        statuses = sorted(set(errors) | (set(KEYED) if scope else set()))
+        success = "201" if path.endswith("/outcome") else "200"
+        operation = {"summary": summary + (f" (scope `{scope}`)" if scope else " (no key needed)"),
+                     "responses": {success: ok, **{str(code): _problem(code) for code in statuses}},
+                     "security": [{"bearer": []}] if scope else []}
+        parameters = _parameters(path, method)
+        if parameters:
+            operation["parameters"] = parameters
         if body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
         spec.path(path=path, operations={method: operation})

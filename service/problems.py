@@ -6,6 +6,7 @@ import json
 import logging
 
 from flask import Flask, Response, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,10 @@ def field_errors(messages, path: str = "") -> list[dict]:
     return [e for m in messages for e in field_errors(m, path)]
 
 
-def invalid(messages) -> Problem:
+def invalid(messages, title: str = "Invalid shipment") -> Problem:
     errors = field_errors(messages)
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-    return Problem(422, "Invalid shipment", detail, errors)
+    return Problem(422, title, detail, errors)
 
 
 def respond(problem: Problem) -> Response:
@@ -67,6 +68,13 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException):
         headers = {"Retry-After": exc.retry_after} if getattr(exc, "retry_after", None) else None
         return respond(Problem(exc.code or 500, exc.name, exc.description, headers=headers))
+
+    @app.errorhandler(SQLAlchemyError)
+    def store_unavailable(exc: SQLAlchemyError):
+        """The decision store failed: nothing is answered without its record; the client retries."""
+        log.exception("decision store error on %s %s", request.method, request.path)
+        return respond(Problem(503, "Service Unavailable", "The decision store cannot be reached; "
+                               "no decision was given. Retry later.", headers={"Retry-After": "5"}))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -19,6 +19,8 @@ from features.shipment import ROLES, Item, Party, Shipment
 from model.reasons import REASON_CODES
 
 EARLIEST = dt.date(1990, 1, 1)
+BANDS = ("low", "medium", "high")
+OUTCOMES = ("confirmed_diversion", "cleared", "inconclusive")
 
 
 def _no_control_chars(value: str) -> None:
@@ -141,7 +143,7 @@ class ScoreSchema(Schema):
     shipment_id = fields.String(required=True)
     decision_id = fields.String(required=True)
     score = fields.Float(required=True, validate=validate.Range(0, 1), metadata={"description": "calibrated probability of diversion"})
-    band = fields.String(required=True, validate=validate.OneOf(("low", "medium", "high")))
+    band = fields.String(required=True, validate=validate.OneOf(BANDS))
     base = fields.Float(required=True, metadata={"description": "log-odds of a shipment with no signal; base + sum of contributions = logit(score)"})
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     signals = fields.Dict(keys=fields.String(), values=fields.Nested(SignalSchema), required=True)
@@ -170,3 +172,42 @@ class BatchResponseSchema(Schema):
     results = fields.List(fields.Nested(BatchResultSchema), required=True)
     model_version = fields.String(required=True)
     lists_version = fields.String(required=True)
+
+
+# The decision record
+
+
+class OutcomeRequestSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    source = Text(200, 1, required=True, metadata={"description": "who or what established it, e.g. an investigation id"})
+    note = Text(2000, load_default="")
+
+
+class DecisionQuerySchema(Strict):
+    since = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "from this time (inclusive); ISO 8601, UTC if no zone"})
+    until = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "before this time (exclusive)"})
+    band = fields.String(validate=validate.OneOf(BANDS))
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+    cursor = fields.String(validate=validate.Length(max=64), metadata={"description": "`next_cursor` of the previous page"})
+
+
+class OutcomeSchema(Schema):
+    outcome = fields.String(required=True)
+    source = fields.String(required=True)
+    note = fields.String(required=True)
+    recorded_at = fields.String(required=True)
+
+
+class DecisionSchema(ScoreSchema):
+    """A stored decision: the original response's fields, when it was made, its input and outcomes."""
+
+    created_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
+    input = fields.Dict(required=True, metadata={"description": "the shipment as loaded (normalised)"})
+    input_sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the canonical JSON of `input`"})
+    outcome = fields.Nested(OutcomeSchema, allow_none=True, required=True, metadata={"description": "the latest outcome"})
+    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, metadata={"description": "every outcome, oldest first"})
+
+
+class DecisionPageSchema(Schema):
+    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True, metadata={"description": "null on the last page"})

@@ -9,9 +9,13 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from limits import parse_many
+
 from features.names import MATCH_THRESHOLD
 
 PREFIX = "DIVERSION_RISK_"
+# Settings that, unset, fall back to the variable every hosting platform sets.
+CONVENTIONAL = {"database_url": "DATABASE_URL", "redis_url": "REDIS_URL"}
 _PARSERS = {"int": int, "float": float, "str": str, "Path": Path}
 
 
@@ -32,6 +36,12 @@ class Settings:
     max_batch: int = 1000  # shipments per batch request
     reload_interval: float = 1.0  # seconds between checks for a newly activated snapshot or model
     log_level: str = "INFO"
+    # The decision store: a SQLAlchemy URL (e.g. postgresql+psycopg://user@host/db); empty means
+    # the SQLite file <home>/diversion-risk.db. Falls back to the conventional DATABASE_URL.
+    database_url: str = ""
+    # Rate-limit counters are shared through Redis when set (else kept per process); falls back to REDIS_URL.
+    redis_url: str = ""
+    rate_limit: str = "600/minute"  # per API key, across all keyed routes (flask-limiter notation)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -39,7 +49,7 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):
-            raw = environ.get(PREFIX + f.name.upper())
+            raw = environ.get(PREFIX + f.name.upper(), environ.get(CONVENTIONAL.get(f.name, "")))
             if raw is None:
                 continue
             try:
@@ -59,3 +69,17 @@ class Settings:
             raise SettingsError(f"{PREFIX}MATCH_THRESHOLD must be in (0, 1]")
         if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
             raise SettingsError(f"{PREFIX}WORKERS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
+        try:
+            parse_many(self.rate_limit)
+        except ValueError:
+            raise SettingsError(f"{PREFIX}RATE_LIMIT={self.rate_limit!r} is not a rate limit such as 600/minute") from None
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL of the decision store."""
+        return self.database_url or f"sqlite:///{Path(self.home).resolve() / 'diversion-risk.db'}"
+
+    @property
+    def metrics_dir(self) -> Path:
+        """Where gunicorn workers write their Prometheus samples (PROMETHEUS_MULTIPROC_DIR)."""
+        return Path(self.home) / "metrics"

@@ -1,17 +1,26 @@
-"""Shared fixtures: the reference data, a trained default model and a prepared home.
+"""Shared fixtures: the reference data, a trained default model, a prepared home, the decision
+store, an app and API keys.
 
-Training the default model takes ~20 s, so it happens once per session."""
+Training the default model takes ~20 s, so it happens once per session. The store is SQLite in
+each test's home, or PostgreSQL when TEST_DATABASE_URL is set: then the session gets a schema of
+its own (dropped at the end) and every test starts from empty tables."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from features.identifiers import normalize_identifier
 from features.reference import load_reference
 from features.shipment import Item, Party, Shipment
+from service.app import create_app
+from service.db import engine_url
 from service.home import Home, default_list_files
 from service.settings import Settings
 
@@ -33,17 +42,60 @@ def trained_home(tmp_path_factory, reference) -> Home:
     return home
 
 
+@pytest.fixture(scope="session")
+def database_url():
+    """'' (SQLite in each home) or a PostgreSQL URL whose search path is a fresh schema."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield ""
+        return
+    schema = f"test_{secrets.token_hex(6)}"
+    engine = create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    yield make_url(engine_url(server)).update_query_dict({"options": f"-csearch_path={schema}"}) \
+        .render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture
-def home(tmp_path, trained_home) -> Home:
+def home(tmp_path, trained_home, database_url) -> Home:
     """A private copy of the trained home (symlinked artefacts), safe to change in a test."""
-    settings = Settings(home=tmp_path / "home", reload_interval=0.0)
+    settings = Settings(home=tmp_path / "home", reload_interval=0.0, database_url=database_url)
     fresh = Home(settings)
     for registry, source in ((fresh.lists, trained_home.lists), (fresh.models, trained_home.models)):
         registry.root.mkdir(parents=True)
         for version in source.versions():
             (registry.root / version).symlink_to(source.path(version))
         registry.activate(source.active())
-    return fresh
+    yield fresh
+    if database_url:  # TRUNCATE, not DELETE: the append-only triggers refuse deletes
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("TRUNCATE outcomes, decisions, api_keys"))
+        engine.dispose()
+
+
+@pytest.fixture
+def app(home):
+    return create_app(home.settings)
+
+
+@pytest.fixture
+def new_key(app):
+    """new_key(tenant, scopes) -> a fresh API key."""
+    keys = app.extensions["diversion_risk_services"].keys
+    return lambda tenant="acme", scopes="score,read": keys.create("test", tenant, scopes)[1]
+
+
+@pytest.fixture
+def client(app, new_key):
+    """A test client sending a score+read key of tenant `acme`."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {new_key()}"
+    return client
 
 
 def make_shipment(**overrides) -> Shipment:

@@ -1,4 +1,4 @@
-"""What every API route needs: the serving state and a JSON body read defensively."""
+"""What every API route needs: the serving state, the app's services and a JSON body read defensively."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from flask import current_app, request
 
 from service.problems import Problem
 from service.runtime import State
+from service.services import Services
+
+
+def services() -> Services:
+    return current_app.extensions["diversion_risk_services"]
 
 
 def serving_state() -> State:

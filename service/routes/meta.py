@@ -1,24 +1,27 @@
-"""What is being served: health, readiness, the active model's card and the lists snapshot."""
+"""What is being served: health, readiness, metrics, the active model's card and the lists snapshot."""
 
 from __future__ import annotations
 
 import os
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
+from service.auth import public, requires
 from service.problems import Problem
-from service.routes.common import serving_state
+from service.routes.common import serving_state, services
 
 bp = Blueprint("meta", __name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """The process answers; says nothing of what it serves."""
     return jsonify({"status": "ok"})
 
 
 @bp.get("/readyz")
+@public
 def readyz():
     """200 only once a model and a lists snapshot are loaded, with the versions this worker serves."""
     state = current_app.extensions["diversion_risk"].current()
@@ -29,12 +32,22 @@ def readyz():
 
 
 @bp.get("/v1/model")
+@requires("read")
 def model():
     state = serving_state()
     return jsonify({"version": state.model_version, "card": state.model_card})
 
 
 @bp.get("/v1/lists")
+@requires("read")
 def lists():
     state = serving_state()
     return jsonify({"version": state.lists_version, **state.lists_meta})
+
+
+@bp.get("/metrics")
+@public
+def metrics():
+    """Prometheus exposition, merged over all gunicorn workers."""
+    body, content_type = services().metrics.exposition()
+    return Response(body, content_type=content_type)

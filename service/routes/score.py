@@ -1,16 +1,21 @@
-"""POST /v1/score and /v1/score/batch: schema -> shipment -> scorer -> response."""
+"""POST /v1/score and /v1/score/batch: schema -> shipment -> scorer -> decision record -> response.
+
+A score leaves only once its decision is committed: if the store fails, the client gets 503 (see
+problems.register) and no score, so every score a client holds can be looked up later.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, g, jsonify
 from marshmallow import ValidationError
 
 from features.shipment import Shipment
 from model.scorer import Assessment
+from service.auth import requires
 from service.problems import Problem, invalid
-from service.routes.common import json_body, serving_state
+from service.routes.common import json_body, serving_state, services
 from service.runtime import State
 from service.schemas import BatchSchema, ShipmentSchema
 
@@ -41,15 +46,27 @@ def load_shipment(data) -> Shipment:
         raise invalid(exc.messages) from None
 
 
+def record(scored: list[tuple[Shipment, dict]]) -> None:
+    """Commit the decisions (one transaction), then count them by band."""
+    if scored:
+        services().decisions.record(g.caller, scored)
+    for _, item in scored:
+        services().metrics.decisions.labels(item["band"]).inc()
+
+
 @bp.post("/v1/score")
+@requires("score")
 def score():
     state = serving_state()
     shipment = load_shipment(json_body())
     [assessment] = state.scorer.assess([shipment])
-    return jsonify(result(shipment, assessment, state))
+    body = result(shipment, assessment, state)
+    record([(shipment, body)])
+    return jsonify(body)
 
 
 @bp.post("/v1/score/batch")
+@requires("score")
 def score_batch():
     state = serving_state()
     data = json_body()
@@ -73,4 +90,5 @@ def score_batch():
         else {"index": i, "result": result(item, next(assessments), state)}
         for i, item in enumerate(loaded)
     ]
+    record([(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry])
     return jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version})

@@ -21,11 +21,6 @@ SHIPMENT = {
 }
 
 
-@pytest.fixture
-def client(home):
-    return create_app(home.settings).test_client()
-
-
 def post(client, path, body):
     return client.post(path, data=json.dumps(body), content_type="application/json")
 
@@ -107,8 +102,10 @@ def test_malformed_bodies_get_400(client, raw, status):
 def test_body_over_the_limit_gets_413(home):
     from dataclasses import replace
 
-    client = create_app(replace(home.settings, max_body_bytes=2048)).test_client()
-    response = client.post("/v1/score", data=b"x" * 4096, content_type="application/json")
+    app = create_app(replace(home.settings, max_body_bytes=2048))
+    key = app.extensions["diversion_risk_services"].keys.create("test", "acme", "score")[1]
+    response = app.test_client().post("/v1/score", data=b"x" * 4096, content_type="application/json",
+                                      headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 413 and response.mimetype == "application/problem+json"
 
 
@@ -129,10 +126,12 @@ def test_security_headers_and_no_stack_traces(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_not_ready_without_a_model(tmp_path):
-    from service.settings import Settings
+def test_not_ready_without_a_model(tmp_path, home):
+    from dataclasses import replace
 
-    client = create_app(Settings(home=tmp_path)).test_client()
+    app = create_app(replace(home.settings, home=tmp_path))
+    key = app.extensions["diversion_risk_services"].keys.create("test", "acme", "score")[1]
+    client = app.test_client()
     assert client.get("/readyz").status_code == 503
-    response = post(client, "/v1/score", SHIPMENT)
+    response = client.post("/v1/score", json=SHIPMENT, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 503 and response.headers["Retry-After"]

@@ -1,15 +1,21 @@
 """The command line, through click's runner: figures on the last line as name=value pairs."""
 
+import csv
+import json
+
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from service.cli import main
 from tests.conftest import EXAMPLES
+from tests.service.test_api import SHIPMENT
 
 
 @pytest.fixture
 def run(home, monkeypatch):
     monkeypatch.setenv("DIVERSION_RISK_HOME", str(home.root))
+    monkeypatch.setenv("DIVERSION_RISK_DATABASE_URL", home.settings.database_url)
 
     def invoke(*args):
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -81,3 +87,63 @@ def test_history_to_promoted_model_and_report_in_three_commands(run, home, tmp_p
     assert run("models", "promote", "mine").exit_code == 0
     assert home.models.active() == version
     assert run("models", "rollback").exit_code == 0 and home.models.active() != version
+
+
+def test_keys_create_list_revoke(run, app):
+    created = run("keys", "create", "ci", "--tenant", "acme", "--scopes", "read")
+    assert created.exit_code == 0, created.output
+    key = created.output.strip().splitlines()[-1]
+    key_id = key.split("_")[1]
+    client = app.test_client()
+    assert client.get("/v1/model", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    listed = run("keys", "list").output
+    assert key_id in listed and "tenant=acme scopes=read" in listed and key not in listed
+    assert last_figures(run("keys", "revoke", key_id).output) == {"revoked": key_id}
+    assert "revoked=" in run("keys", "list").output
+    assert client.get("/v1/model", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert run("keys", "create", "x", "--scopes", "everything").exit_code != 0
+    assert run("keys", "revoke", "nosuchkey").exit_code != 0
+
+
+def test_db_upgrade_is_idempotent(run):
+    assert run("db", "upgrade").exit_code == 0
+    assert last_figures(run("db", "upgrade").output)["schema"] == "head"
+
+
+@pytest.fixture
+def settled(client):
+    """Three decisions: one confirmed diversion, one cleared, one without an outcome."""
+    ids = [client.post("/v1/score", json={**SHIPMENT, "shipment_id": f"S{i}"}).json["decision_id"] for i in range(3)]
+    for decision_id, outcome in zip(ids, ("confirmed_diversion", "cleared")):
+        client.post(f"/v1/decisions/{decision_id}/outcome", json={"outcome": outcome, "source": "audit"})
+    return ids
+
+
+def test_decisions_export_csv_and_jsonl(run, settled, tmp_path):
+    lines = run("decisions", "export", "--since", "2000-01-01", "--format", "jsonl").output.splitlines()
+    assert [json.loads(line)["decision_id"] for line in lines] == settled
+    assert json.loads(lines[0])["outcome"]["outcome"] == "confirmed_diversion"
+    out = tmp_path / "d.csv"
+    result = run("decisions", "export", "--since", "2000-01-01T00:00:00Z", "--format", "csv", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [r["outcome"] for r in rows] == ["confirmed_diversion", "cleared", ""]
+    assert json.loads(rows[0]["input"])["destination_country"] == "KZ" and rows[0]["tenant"] == "acme"
+    assert run("decisions", "export", "--since", "2999-01-01").output == ""
+    assert run("decisions", "export", "--since", "last week").exit_code != 0
+
+
+def test_export_training_writes_csv_and_mapping(run, settled, tmp_path):
+    out = tmp_path / "training" / "history.csv"
+    result = run("export-training", "--since", "2000-01-01", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    figures = last_figures(result.output)
+    assert figures["rows"] == "2" and figures["positives"] == "1"
+    rows = list(csv.DictReader(out.open()))
+    assert [r["outcome"] for r in rows] == ["confirmed_diversion", "cleared"]
+    assert rows[0]["date"] == "2023-05-02" and rows[0]["hs_code"] == "8542.31" and rows[0]["transit_countries"] == "AE"
+    mapping = yaml.safe_load((tmp_path / "training" / "history.mapping.yaml").read_text())
+    assert mapping["label"] == {"column": "outcome", "positive": ["confirmed_diversion"]}
+    named = [mapping["date"], mapping["hs_code"], mapping["transit_countries"]["column"],
+             *(v for v in mapping["parties"][0].values() if v != "consignee")]
+    assert set(named) <= set(rows[0])

@@ -4,13 +4,7 @@ import json
 
 import pytest
 
-from service.app import create_app
 from tests.conftest import EXAMPLES
-
-
-@pytest.fixture
-def client(home):
-    return create_app(home.settings).test_client()
 
 
 def score(client, name):

@@ -1,0 +1,156 @@
+"""The decision record: every score the service gives, stored before the client sees it.
+
+A decision keeps what is needed to explain it later: the canonical input (the request as loaded
+and normalised, as canonical JSON, with its SHA-256), the signals, score, band and reasons, and
+the model and lists versions it was made with. Rows are only ever inserted; outcomes reported
+later are rows of their own, and the latest one counts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import Select, func, select
+
+from features.shipment import Shipment
+from service.db import Database
+from service.keys import Caller
+from service.tables import Decision, Outcome, utcnow
+
+
+def canonical_json(shipment: Shipment) -> str:
+    """One text per loaded shipment: sorted keys, no spaces, dates in ISO form, UTF-8 as is."""
+    return json.dumps(dataclasses.asdict(shipment), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=lambda value: value.isoformat())
+
+
+def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
+    """A time as stored: UTC without a zone (a time without one is taken to be UTC already)."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def wire_time(value: dt.datetime) -> str:
+    return value.replace(tzinfo=dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"d{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int | None:
+    """The position a cursor stands for, or None if it is not one this service issued."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return int(text[1:]) if text.startswith("d") and text[1:].isdigit() else None
+
+
+def _outcome(row: Outcome) -> dict:
+    return {"outcome": row.outcome, "source": row.source, "note": row.note, "recorded_at": wire_time(row.created_at)}
+
+
+def _decision(row: Decision, outcomes: list[Outcome]) -> dict:
+    """A stored decision on the wire: the original response's fields, plus its time, input and outcomes."""
+    return {
+        "decision_id": row.id, "shipment_id": row.shipment_id, "score": row.score, "band": row.band,
+        "base": row.base, "reasons": row.reasons, "signals": row.signals, "model_version": row.model_version,
+        "lists_version": row.lists_version, "created_at": wire_time(row.created_at),
+        "input": json.loads(row.input), "input_sha256": row.input_sha256,
+        "outcome": _outcome(outcomes[-1]) if outcomes else None, "outcomes": [_outcome(o) for o in outcomes],
+    }
+
+
+class Decisions:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def record(self, caller: Caller, scored: list[tuple[Shipment, dict]]) -> None:
+        """Store each (shipment, response result) in one transaction; raises if it cannot commit."""
+        now = utcnow()
+        rows = []
+        for shipment, result in scored:
+            text = canonical_json(shipment)
+            rows.append(Decision(
+                id=result["decision_id"], created_at=now, tenant=caller.tenant, key_id=caller.key_id,
+                shipment_id=shipment.shipment_id, input=text, input_sha256=hashlib.sha256(text.encode()).hexdigest(),
+                signals=result["signals"], score=result["score"], band=result["band"], base=result["base"],
+                reasons=result["reasons"], model_version=result["model_version"], lists_version=result["lists_version"],
+            ))
+        with self.db.session() as session:
+            session.add_all(rows)
+
+    def get(self, tenant: str, decision_id: str) -> dict | None:
+        with self.db.session() as session:
+            row = session.scalar(select(Decision).where(Decision.id == decision_id, Decision.tenant == tenant))
+            return None if row is None else _decision(row, self._outcomes(session, [row.id])[row.id])
+
+    def page(self, tenant: str, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+             band: str | None = None, limit: int = 100, after: int | None = None) -> tuple[list[dict], str | None]:
+        """Up to `limit` decisions in the order they were made, and the cursor of the next page (or None)."""
+        query = _window(select(Decision).where(Decision.tenant == tenant), since, until, band)
+        if after is not None:
+            query = query.where(Decision.seq > after)
+        with self.db.session() as session:
+            rows = list(session.scalars(query.order_by(Decision.seq).limit(limit + 1)))
+            more = len(rows) > limit
+            rows = rows[:limit]
+            outcomes = self._outcomes(session, [r.id for r in rows])
+            items = [_decision(r, outcomes[r.id]) for r in rows]
+        return items, encode_cursor(rows[-1].seq) if more else None
+
+    def add_outcome(self, caller: Caller, decision_id: str, outcome: str, source: str, note: str) -> dict | None:
+        """Append an outcome to one of the caller's tenant's decisions; None if there is no such decision."""
+        with self.db.session() as session:
+            found = session.scalar(select(func.count()).select_from(Decision)
+                                   .where(Decision.id == decision_id, Decision.tenant == caller.tenant))
+            if not found:
+                return None
+            row = Outcome(decision_id=decision_id, created_at=utcnow(), key_id=caller.key_id,
+                          outcome=outcome, source=source, note=note)
+            session.add(row)
+        return _outcome(row)
+
+    def export(self, since: dt.datetime, until: dt.datetime | None = None, tenant: str | None = None,
+               batch: int = 500) -> Iterator[dict]:
+        """Every decision in the window (all tenants unless one is named), with its tenant and key,
+        read in batches so an export of millions stays in bounded memory."""
+        after = 0
+        while True:
+            query = _window(select(Decision), since, until, None).where(Decision.seq > after)
+            if tenant:
+                query = query.where(Decision.tenant == tenant)
+            with self.db.session() as session:
+                rows = list(session.scalars(query.order_by(Decision.seq).limit(batch)))
+                outcomes = self._outcomes(session, [r.id for r in rows])
+                for row in rows:
+                    yield {"tenant": row.tenant, "key_id": row.key_id, **_decision(row, outcomes[row.id])}
+            if len(rows) < batch:
+                return
+            after = rows[-1].seq
+
+    @staticmethod
+    def _outcomes(session, ids: list[str]) -> dict[str, list[Outcome]]:
+        found: dict[str, list[Outcome]] = {i: [] for i in ids}
+        if ids:
+            for row in session.scalars(select(Outcome).where(Outcome.decision_id.in_(ids)).order_by(Outcome.seq)):
+                found[row.decision_id].append(row)
+        return found
+
+
+def _window(query: Select, since: dt.datetime | None, until: dt.datetime | None, band: str | None) -> Select:
+    if since is not None:
+        query = query.where(Decision.created_at >= utc_naive(since))
+    if until is not None:
+        query = query.where(Decision.created_at < utc_naive(until))
+    if band is not None:
+        query = query.where(Decision.band == band)
+    return query

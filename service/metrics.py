@@ -1,0 +1,67 @@
+"""Prometheus metrics: request latency by route and status, decisions by band, and what is served.
+
+Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR (see
+service.multiproc) and /metrics merges them, so
+a scrape sees all workers whichever one answers it. Without that variable (tests, a single
+process) each app keeps its own registry. The lists' age and the versions are read from the
+serving state at scrape time rather than stored, so they are never stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from service import multiproc
+from service.runtime import Runtime
+
+# Scoring takes milliseconds; a large batch, seconds.
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class ServingCollector:
+    """The lists snapshot's version and age and the model version of the worker answering the scrape."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+
+    def collect(self):
+        state = self.runtime.current()
+        if state is None:
+            return
+        lists = GaugeMetricFamily("diversion_risk_lists_info", "The lists snapshot served (value 1)", labels=["version"])
+        lists.add_metric([state.lists_version], 1)
+        model = GaugeMetricFamily("diversion_risk_model_info", "The model served (value 1)", labels=["version"])
+        model.add_metric([state.model_version], 1)
+        yield lists
+        yield model
+        created = state.lists_meta.get("created")
+        if created:
+            age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(created)
+            yield GaugeMetricFamily("diversion_risk_lists_age_seconds", "Seconds since the lists snapshot was built",
+                                    value=age.total_seconds())
+
+
+class Metrics:
+    def __init__(self, runtime: Runtime):
+        self.registry = CollectorRegistry()
+        self.latency = Histogram("diversion_risk_request_duration_seconds", "Request latency by route and status",
+                                 ["route", "method", "status"], buckets=BUCKETS, registry=self.registry)
+        self.decisions = Counter("diversion_risk_decisions", "Decisions recorded, by band", ["band"],
+                                 registry=self.registry)
+        self.serving = ServingCollector(runtime)
+        self.registry.register(self.serving)
+
+    def exposition(self) -> tuple[bytes, str]:
+        """The text a scrape gets, merged over all workers when running under gunicorn."""
+        if os.environ.get(multiproc.ENV):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)
+            registry.register(self.serving)
+        else:
+            registry = self.registry
+        return generate_latest(registry), CONTENT_TYPE_LATEST

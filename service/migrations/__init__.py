@@ -1,0 +1,1 @@
+"""Alembic migrations of the decision store, shipped with the package and run by `db.upgrade`."""
