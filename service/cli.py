@@ -105,8 +105,9 @@ def lists_status(ctx: Context) -> None:
     meta = json.loads((ctx.home.lists.path(version) / "meta.json").read_text())
     for source in meta["sources"]:
         click.echo(f"{source['file']}  format={source['format']} entities={source['entities']} "
-                   f"sanctioned={source['sanctioned']} links={source['links']} sha256={source['sha256'][:12]}")
-    click.echo(f"created {meta['created']}")
+                   f"sanctioned={source['sanctioned']} links={source['links']} modified={source.get('modified')} "
+                   f"sha256={source['sha256'][:12]}")
+    click.echo(f"snapshot built {meta['created']}")
     click.echo(figures(version=version, **meta["counts"]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
@@ -42,7 +43,8 @@ class Home:
             f"format {FORMAT}\n".encode() + "\n".join(f"{h} {k}" for h, k in sorted(zip(hashes, formats))).encode()
         ).hexdigest()[:16]
         if not self.lists.exists(version):
-            sources = [{"file": f.name, "format": k, "sha256": h, "entities": 0, "sanctioned": 0, "links": 0}
+            sources = [{"file": f.name, "format": k, "sha256": h, "modified": _modified(f),
+                        "entities": 0, "sanctioned": 0, "links": 0}
                        for f, k, h in zip(files, formats, hashes)]
             with self.lists.staging() as tmp:
                 build_snapshot(_counted(files, formats, sources), tmp, sources)
@@ -86,6 +88,11 @@ class Home:
         if self.models.active() is None:
             progress("training the default model on SIMULATED data (about 30 s)")
             self.models.activate(self.train_default_model(reference, progress), "default")
+
+
+def _modified(path: Path) -> str:
+    """The file's modification time (UTC): the closest thing to an "as of" date every format has."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _counted(files: list[Path], formats: list[str], sources: list[dict]) -> Iterator[Entity | Link]:
