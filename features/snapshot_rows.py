@@ -20,6 +20,7 @@ import numpy as np
 from features.entities import Entity
 from features.graph import attribute_labels
 from features.hashing import keys64
+from features.name_variants import listed_name_variants
 from features.names import block_keys, name_key
 from features.stringtable import pack
 
@@ -69,7 +70,7 @@ def entity_rows(entities: list[Entity], start: int) -> Rows:
     """The rows of `entities`, the first of which is snapshot row `start`."""
     name_entity, names, block, block_name, idents, ident_rows, held, held_rows = [], [], [], [], [], [], [], []
     for i, entity in enumerate(entities, start):
-        for name in dict.fromkeys(entity.names):
+        for name in dict.fromkeys(v for listed in entity.names for v in listed_name_variants(listed)):
             key = name_key(name)
             if not key.tokens:
                 continue
