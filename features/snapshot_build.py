@@ -20,7 +20,7 @@ from features.graph import build_edges, link_rows, nearest_sanctioned
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 2  # 2: exact-name index and per-entity schema codes
+FORMAT = 3  # 2: exact-name index and per-entity schema codes; 3: bracketed aliases indexed
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 __all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
