@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -12,8 +13,8 @@ from features.entities import Entity, Link
 from features.lists import detect_format, read_list
 from features.reference import Reference
 from features.snapshot_build import FORMAT, build_snapshot
-from features.snapshot import Snapshot
-from model.persist import file_sha256, load_card, save_model
+from features.snapshot import Snapshot, SnapshotError
+from model.persist import MODEL_FORMAT, file_sha256, load_card, save_model
 from model.train import train_default
 from service.registry import Registry, RegistryError
 from service.settings import Settings
@@ -81,13 +82,35 @@ class Home:
         return self.add_model(model, card)
 
     def prepare(self, reference: Reference, progress: Callable[[str], None]) -> None:
-        """Give a fresh home the bundled lists and the default model, showing progress."""
-        if self.lists.active() is None:
+        """Give a fresh home the bundled lists and the default model, showing progress.
+
+        A home made by an older version may hold a snapshot or a model this version cannot read:
+        the bundled lists and the default model are rebuilt; the user's own are reported, since
+        only the user has their files (`lists import`, `train`)."""
+        lists, model = self.lists.active(), self.models.active()
+        stale_lists = lists is not None and not self._snapshot_readable(lists)
+        if lists is None or (stale_lists and self._is_default_snapshot(lists)):
             progress("importing the bundled lists")
             self.import_lists(default_list_files())
-        if self.models.active() is None:
+        elif stale_lists:
+            progress(f"the active lists snapshot {lists} was built by an older version: re-import your lists")
+        card = load_card(self.models.path(model)) if model else None
+        if card is None or (card.get("format") != MODEL_FORMAT and card.get("name") == "default"):
             progress("training the default model on SIMULATED data (about 30 s)")
             self.models.activate(self.train_default_model(reference, progress), "default")
+        elif card.get("format") != MODEL_FORMAT:
+            progress(f"the active model {model} was trained by an older version: retrain it")
+
+    def _snapshot_readable(self, version: str) -> bool:
+        try:
+            Snapshot(self.lists.path(version))
+        except SnapshotError:
+            return False
+        return True
+
+    def _is_default_snapshot(self, version: str) -> bool:
+        meta = json.loads((self.lists.path(version) / "meta.json").read_text())
+        return sorted(s["sha256"] for s in meta["sources"]) == sorted(file_sha256(f) for f in default_list_files())
 
 
 def _modified(path: Path) -> str:

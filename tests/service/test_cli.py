@@ -8,6 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from service.cli import main
+from service.home import default_list_files
 from tests.conftest import EXAMPLES
 from tests.service.test_api import SHIPMENT
 
@@ -147,3 +148,27 @@ def test_export_training_writes_csv_and_mapping(run, settled, tmp_path):
     named = [mapping["date"], mapping["hs_code"], mapping["transit_countries"]["column"],
              *(v for v in mapping["parties"][0].values() if v != "consignee")]
     assert set(named) <= set(rows[0])
+
+
+def test_serve_preparation_rebuilds_stale_bundled_lists(home, reference):
+    """A home made by an older version: the bundled lists are rebuilt, a user's are reported."""
+    import json as _json
+    import os
+
+    home.import_lists(default_list_files())
+    current = home.lists.active()
+    os.rename(home.lists.path(current), home.lists.path("built-by-an-older-version"))
+    meta = home.lists.path("built-by-an-older-version") / "meta.json"
+    meta.write_text(_json.dumps({**_json.loads(meta.read_text()), "format": 0}))
+    home.lists.activate("built-by-an-older-version")
+    messages = []
+    home.prepare(reference, messages.append)
+    assert home.lists.active() == current and messages == ["importing the bundled lists"]
+
+    home.import_lists([EXAMPLES / "network.ftm.jsonl"])
+    mine = home.lists.active()
+    meta = home.lists.path(mine) / "meta.json"
+    meta.write_text(_json.dumps({**_json.loads(meta.read_text()), "format": 0}))
+    messages.clear()
+    home.prepare(reference, messages.append)
+    assert home.lists.active() == mine and "re-import your lists" in messages[0]
