@@ -62,7 +62,7 @@ def _by_name(party: Party, snapshot: Snapshot, threshold: float) -> Resolution |
         if score < threshold:
             continue
         if party.country:  # a name match in another country is weaker evidence
-            countries = snapshot.record(row)["countries"]
+            countries = snapshot.countries(row)
             if countries and party.country.lower() not in countries:
                 score *= 0.9
                 if score < threshold:

@@ -32,11 +32,14 @@ class Snapshot:
             self.meta = json.loads((self.directory / "meta.json").read_text())
             if self.meta.get("format") != FORMAT:
                 raise SnapshotError(f"{directory}: snapshot format {self.meta.get('format')}, expected {FORMAT}")
-            load = lambda name: np.load(self.directory / f"{name}.npy", mmap_mode="r")  # noqa: E731
+            # Mapped read-only, but as plain arrays: slicing an np.memmap costs microseconds more
+            # per slice (its __array_finalize__), and resolution slices a dozen times per query.
+            load = lambda name: np.asarray(np.load(self.directory / f"{name}.npy", mmap_mode="r"))  # noqa: E731
             self._records = StringTable(self.directory / "entities")
             self.sanctioned = load("sanctioned")
             self._incorporated = load("incorporated")
             self._names = StringTable(self.directory / "names")
+            self._countries = StringTable(self.directory / "countries")
             self._name_entity = load("name_entity")
             self._schema = load("schema")
             self._block = tuple(load(f"block_{part}") for part in ("keys", "offsets", "postings"))
@@ -56,6 +59,10 @@ class Snapshot:
 
     def record(self, row: int) -> dict:
         return json.loads(self._records[row])
+
+    def countries(self, row: int) -> list[str]:
+        """The entity's country codes, as in its record, without parsing the record."""
+        return self._countries[row].split()
 
     def schema(self, row: int) -> str:
         """The entity's FtM schema ("Person", "Organization", "Vessel"...), without parsing its record."""

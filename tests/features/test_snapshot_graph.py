@@ -49,6 +49,17 @@ def test_schema_per_entity(snapshot):
     assert snapshot.schema(row_of(snapshot, "t-person-director")) == "Person"
 
 
+def test_countries_per_entity_are_the_records(snapshot):
+    assert [snapshot.countries(r) for r in range(len(snapshot))] == [snapshot.record(r)["countries"] for r in range(len(snapshot))]
+    assert snapshot.countries(row_of(snapshot, "t-kz-aa")) == ["kz"]
+
+
+def test_name_match_in_another_country_scores_lower(snapshot):
+    here = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), snapshot, MATCH_THRESHOLD)
+    elsewhere = resolve_party(Party("consignee", "Nebesnaya Mejanica", "DE"), snapshot, 0.5)
+    assert here.row == elsewhere.row and elsewhere.score == pytest.approx(here.score * 0.9, abs=1e-4)
+
+
 def test_exact_and_fuzzy_names_resolve(snapshot):
     exact = resolve_party(Party("consignee", "TOO Aspan Arba"), snapshot, MATCH_THRESHOLD)
     assert (exact.row, exact.score) == (row_of(snapshot, "t-kz-aa"), 1.0)
