@@ -197,6 +197,8 @@ def _stems(a: str, b: str) -> tuple[str, str]:
     The ending is common to thousands of names, so it must not make "Jónsdóttir" and
     "Tómasdóttir", the daughters of two fathers, look like one name with a typo.
     """
+    if not (a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES)):  # most words: no loop
+        return a, b
     for suffix in NAME_SUFFIXES:
         if a.endswith(suffix) and b.endswith(suffix) and min(len(a), len(b)) > len(suffix):
             return a[: -len(suffix)], b[: -len(suffix)]
@@ -226,7 +228,9 @@ def token_similarity(a: str, b: str) -> float:
         edit = max(edit, 0.8)
     if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
         edit = max(edit, 0.85)
-    if edit < SAME_NAME_SIMILARITY and name_ids(a) & name_ids(b):
+    # `a` is the query's word in resolution, the same for every candidate, so its name ids are
+    # looked up (and cached) once; most words have none, which spares the lookup of `b`'s.
+    if edit < SAME_NAME_SIMILARITY and (ids := name_ids(a)) and ids & name_ids(b):
         edit = SAME_NAME_SIMILARITY
     return edit
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,8 @@ from features.stringtable import StringTable
 # when nothing rarer is there; it never makes a query scan a large part of the list.
 MAX_POSTING = 5_000
 CANDIDATES = 25
+# Results kept per function by `Snapshot.memo`.
+MEMO_SIZE = 100_000
 
 
 class SnapshotError(RuntimeError):
@@ -49,6 +52,7 @@ class Snapshot:
             self._attributes = StringTable(self.directory / "attributes")
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
+        self._memo: dict[Callable, Callable] = {}
 
     @cached_property
     def version(self) -> str:
@@ -56,6 +60,17 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.sanctioned)
+
+    def memo(self, func: Callable) -> Callable:
+        """`func(self, *args)` as a function of `args`, its latest `MEMO_SIZE` results kept.
+
+        For what depends only on this snapshot and hashable arguments, such as the resolution of
+        a party: the parties of a trade recur from shipment to shipment. The cache lives and dies
+        with the snapshot, so a swapped-in snapshot starts empty.
+        """
+        if func not in self._memo:
+            self._memo[func] = lru_cache(maxsize=MEMO_SIZE)(partial(func, self))
+        return self._memo[func]
 
     def record(self, row: int) -> dict:
         return json.loads(self._records[row])

@@ -5,6 +5,7 @@ import pytest
 
 from features.lists import read_list
 from features.names import MATCH_THRESHOLD, name_key
+from features import resolve
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -58,6 +59,16 @@ def test_name_match_in_another_country_scores_lower(snapshot):
     here = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), snapshot, MATCH_THRESHOLD)
     elsewhere = resolve_party(Party("consignee", "Nebesnaya Mejanica", "DE"), snapshot, 0.5)
     assert here.row == elsewhere.row and elsewhere.score == pytest.approx(here.score * 0.9, abs=1e-4)
+
+
+def test_a_recurring_party_is_resolved_from_the_memo(tmp_path):
+    build_snapshot(read_list(EXAMPLES / "network.ftm.jsonl"), tmp_path, [])
+    fresh = Snapshot(tmp_path)
+    first = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), fresh, MATCH_THRESHOLD)
+    again = resolve_party(Party("shipper", "Nebesnaya Mejanica", "RU"), fresh, MATCH_THRESHOLD)
+    other_country = resolve_party(Party("shipper", "Nebesnaya Mejanica", "DE"), fresh, MATCH_THRESHOLD)
+    assert again is first and other_country != first
+    assert fresh.memo(resolve._resolve).cache_info().hits == 1
 
 
 def test_exact_and_fuzzy_names_resolve(snapshot):
