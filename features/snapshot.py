@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from features.graph import link_type, phrase
-from features.hashing import key64
+from features.hashing import key64, keys64
 from features.names import NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.stringtable import StringTable
@@ -96,6 +96,16 @@ class Snapshot:
             return postings[0:0]
         return postings[offsets[pos]: offsets[pos + 1]]
 
+    @staticmethod
+    def _postings(index: tuple, keys: set[str]) -> list[np.ndarray]:
+        """The non-empty posting lists of `keys`, found with one vectorised search."""
+        sorted_keys, offsets, postings = index
+        hashes = keys64(list(keys))
+        pos = np.searchsorted(sorted_keys, hashes)
+        found = pos < len(sorted_keys)
+        found[found] = sorted_keys[pos[found]] == hashes[found]
+        return [postings[start:end] for start, end in zip(offsets[pos[found]].tolist(), offsets[pos[found] + 1].tolist())]
+
     def by_identifier(self, value: str) -> list[int]:
         return sorted({int(r) for r in self._lookup(self._ident, value)})
 
@@ -107,19 +117,20 @@ class Snapshot:
 
     def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
         """Names sharing the most blocking keys with `key`, rarest keys first: (entity row, name key)."""
-        postings = sorted((self._lookup(self._block, k) for k in block_keys(key)), key=len)
-        postings = [p for p in postings if len(p)]
+        postings = sorted(self._postings(self._block, block_keys(key)), key=len)
         if not postings:
             return []
         selective = [p for p in postings if len(p) <= MAX_POSTING] or [postings[0][:MAX_POSTING]]
         # Each posting list is sorted, so a stable (run-merging) sort plus run lengths counts
         # the shared keys of each name in about half the time of np.unique.
-        rows = np.sort(np.concatenate(selective), kind="stable")
+        rows = np.sort(np.concatenate(selective), kind="stable") if len(selective) > 1 else selective[0]
         starts = np.flatnonzero(np.diff(rows, prepend=-1))
         rows, counts = rows[starts], np.diff(np.append(starts, len(rows)))
         if len(rows) > CANDIDATES:
             rows = rows[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
-        return [(int(self._name_entity[r]), NameKey(tuple(self._names[int(r)].split()))) for r in rows]
+        names = rows.tolist()
+        return [(row, NameKey(tuple(self._names[name].split())))
+                for row, name in zip(self._name_entity[rows].tolist(), names)]
 
     def hops(self, row: int) -> int | None:
         """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from features.lists import read_list
-from features.names import MATCH_THRESHOLD, name_key
+from features.names import MATCH_THRESHOLD, block_keys, name_key
 from features import resolve
 from features.resolve import resolve_party
 from features.shipment import Party
@@ -38,6 +38,13 @@ def test_identifier_index(snapshot):
 def test_name_candidates_across_scripts(snapshot):
     rows = {row for row, _ in snapshot.name_candidates(name_key("Aspan Arba LLP"))}
     assert row_of(snapshot, "t-kz-aa") in rows
+
+
+def test_name_candidates_share_a_blocking_key(snapshot):
+    assert snapshot.name_candidates(name_key("Qwzxv Plmokn")) == []
+    query = name_key("Nebesnaya Mejanica")
+    candidates = snapshot.name_candidates(query)
+    assert candidates and all(block_keys(query) & block_keys(key) for _, key in candidates)
 
 
 def test_exact_name_index(snapshot):
