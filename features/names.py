@@ -104,20 +104,36 @@ def _visible(text: str) -> str:
     """NFKC and case-folded, without control and format characters (zero-width, bidi marks).
 
     Format characters are invisible, so a name carrying them must read as the name without.
+    A printable text (most names) has none of them, so it is not walked character by character.
     """
     text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").casefold()
+    if not text.isprintable():
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return text.casefold()
 
 
-def _protect_words(text: str) -> str:
-    """Keep words whole through rigour's legal-form removal, which cuts at apostrophes and hyphens.
+@lru_cache(maxsize=200_000)
+def _protected_word(word: str) -> str:
+    """One space-separated word kept whole through rigour's legal-form removal, which cuts at
+    apostrophes and hyphens; its look-alike letters mapped to one script (`_fix_homoglyphs`).
 
     "Ky'ong" is no Finnish "ky" and "Ала-Тоо" no Kazakh "ТОО": apostrophes go, and hyphens inside
     words become underscores, which the tokenizer splits on afterwards. A Roman numeral gets a
     leading underscore, because rigour's table has "II" as a legal form and "Fund II" is a series.
+    Cached: the words of names recur far more than the names do. Empty when the word was only
+    apostrophes.
     """
-    text = _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", text))
-    return " ".join("_" + w if _ROMAN.match(_NON_WORD.sub("", w)) else w for w in text.split())
+    word = _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", word))
+    if not word:
+        return word
+    return _fix_homoglyphs("_" + word if _ROMAN.match(_NON_WORD.sub("", word)) else word)
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The ASCII, lower-case tokens of one word left by legal-form removal; none if it is a legal form."""
+    word = ascii_text(word).lower()
+    return () if _is_legal_form(word) else tuple(_NON_WORD.sub(" ", word).replace("_", " ").split())
 
 
 def _fix_homoglyphs(token: str) -> str:
@@ -146,9 +162,8 @@ def name_key(name: str) -> NameKey:
     Legal forms are removed on whole, space-separated words only, so that "Ала-Тоо" keeps its
     "тоо"; rigour sees the text with its punctuation, which it needs for "Sp. z o.o.".
     """
-    text = " ".join(_fix_homoglyphs(t) for t in _protect_words(_visible(name)).split())
-    words = [ascii_text(w).lower() for w in remove_org_types(text).split()]
-    tokens = [t for w in words if not _is_legal_form(w) for t in _NON_WORD.sub(" ", w).replace("_", " ").split()]
+    text = " ".join(filter(None, map(_protected_word, _visible(name).split())))
+    tokens = [t for w in remove_org_types(text).split() for t in _word_tokens(w)]
     core = [t for t in tokens if t not in STOPWORDS]
     if not core:  # the whole name was a legal form or a stopword: keep what there was
         core = tokens or clean_text(ascii_text(text).lower()).split()
@@ -182,6 +197,8 @@ def _stems(a: str, b: str) -> tuple[str, str]:
     The ending is common to thousands of names, so it must not make "Jónsdóttir" and
     "Tómasdóttir", the daughters of two fathers, look like one name with a typo.
     """
+    if not (a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES)):  # most words: no loop
+        return a, b
     for suffix in NAME_SUFFIXES:
         if a.endswith(suffix) and b.endswith(suffix) and min(len(a), len(b)) > len(suffix):
             return a[: -len(suffix)], b[: -len(suffix)]
@@ -211,7 +228,9 @@ def token_similarity(a: str, b: str) -> float:
         edit = max(edit, 0.8)
     if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
         edit = max(edit, 0.85)
-    if edit < SAME_NAME_SIMILARITY and name_ids(a) & name_ids(b):
+    # `a` is the query's word in resolution, the same for every candidate, so its name ids are
+    # looked up (and cached) once; most words have none, which spares the lookup of `b`'s.
+    if edit < SAME_NAME_SIMILARITY and (ids := name_ids(a)) and ids & name_ids(b):
         edit = SAME_NAME_SIMILARITY
     return edit
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from features.identifiers import Identifier
 from features.names import NameKey, compare_names, name_key
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -25,8 +26,8 @@ class Resolution:
     matched: str  # the identifier or the listed name that matched
 
 
-def _by_identifier(party: Party, snapshot: Snapshot) -> Resolution | None:
-    for ident in party.identifiers:
+def _by_identifier(identifiers: tuple[Identifier, ...], snapshot: Snapshot) -> Resolution | None:
+    for ident in identifiers:
         if ident.scheme in CHECKED_SCHEMES and not ident.valid:
             continue
         rows = snapshot.by_identifier(ident.value)
@@ -55,15 +56,15 @@ def _scored(query: NameKey, snapshot: Snapshot) -> Iterator[tuple[int, float, Na
         yield row, compare_names(query, key, schema=snapshot.schema(row)), key
 
 
-def _by_name(party: Party, snapshot: Snapshot, threshold: float) -> Resolution | None:
-    query = name_key(party.name)
+def _by_name(name: str, country: str | None, snapshot: Snapshot, threshold: float) -> Resolution | None:
+    query = name_key(name)
     best: Resolution | None = None
     for row, score, key in _scored(query, snapshot):
         if score < threshold:
             continue
-        if party.country:  # a name match in another country is weaker evidence
-            countries = snapshot.record(row)["countries"]
-            if countries and party.country.lower() not in countries:
+        if country:  # a name match in another country is weaker evidence
+            countries = snapshot.countries(row)
+            if countries and country.lower() not in countries:
                 score *= 0.9
                 if score < threshold:
                     continue
@@ -73,6 +74,15 @@ def _by_name(party: Party, snapshot: Snapshot, threshold: float) -> Resolution |
     return best
 
 
+def _resolve(snapshot: Snapshot, name: str, country: str | None, identifiers: tuple[Identifier, ...],
+             threshold: float) -> Resolution | None:
+    return _by_identifier(identifiers, snapshot) or _by_name(name, country, snapshot, threshold)
+
+
 def resolve_party(party: Party, snapshot: Snapshot, threshold: float) -> Resolution | None:
-    """The entity `party` is, or None when nothing in the snapshot is close enough."""
-    return _by_identifier(party, snapshot) or _by_name(party, snapshot, threshold)
+    """The entity `party` is, or None when nothing in the snapshot is close enough.
+
+    Only the party's name, country and identifiers count, so a party seen before is answered
+    from the snapshot's memo (`Snapshot.memo`), whatever its role.
+    """
+    return snapshot.memo(_resolve)(party.name, party.country, party.identifiers, threshold)

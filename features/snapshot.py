@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 
 from features.graph import link_type, phrase
-from features.hashing import key64
+from features.hashing import key64, keys64
 from features.names import NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.stringtable import StringTable
@@ -19,6 +20,8 @@ from features.stringtable import StringTable
 # when nothing rarer is there; it never makes a query scan a large part of the list.
 MAX_POSTING = 5_000
 CANDIDATES = 25
+# Results kept per function by `Snapshot.memo`.
+MEMO_SIZE = 100_000
 
 
 class SnapshotError(RuntimeError):
@@ -32,11 +35,14 @@ class Snapshot:
             self.meta = json.loads((self.directory / "meta.json").read_text())
             if self.meta.get("format") != FORMAT:
                 raise SnapshotError(f"{directory}: snapshot format {self.meta.get('format')}, expected {FORMAT}")
-            load = lambda name: np.load(self.directory / f"{name}.npy", mmap_mode="r")  # noqa: E731
+            # Mapped read-only, but as plain arrays: slicing an np.memmap costs microseconds more
+            # per slice (its __array_finalize__), and resolution slices a dozen times per query.
+            load = lambda name: np.asarray(np.load(self.directory / f"{name}.npy", mmap_mode="r"))  # noqa: E731
             self._records = StringTable(self.directory / "entities")
             self.sanctioned = load("sanctioned")
             self._incorporated = load("incorporated")
             self._names = StringTable(self.directory / "names")
+            self._countries = StringTable(self.directory / "countries")
             self._name_entity = load("name_entity")
             self._schema = load("schema")
             self._block = tuple(load(f"block_{part}") for part in ("keys", "offsets", "postings"))
@@ -46,6 +52,7 @@ class Snapshot:
             self._attributes = StringTable(self.directory / "attributes")
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
+        self._memo: dict[Callable, Callable] = {}
 
     @cached_property
     def version(self) -> str:
@@ -54,8 +61,23 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.sanctioned)
 
+    def memo(self, func: Callable) -> Callable:
+        """`func(self, *args)` as a function of `args`, its latest `MEMO_SIZE` results kept.
+
+        For what depends only on this snapshot and hashable arguments, such as the resolution of
+        a party: the parties of a trade recur from shipment to shipment. The cache lives and dies
+        with the snapshot, so a swapped-in snapshot starts empty.
+        """
+        if func not in self._memo:
+            self._memo[func] = lru_cache(maxsize=MEMO_SIZE)(partial(func, self))
+        return self._memo[func]
+
     def record(self, row: int) -> dict:
         return json.loads(self._records[row])
+
+    def countries(self, row: int) -> list[str]:
+        """The entity's country codes, as in its record, without parsing the record."""
+        return self._countries[row].split()
 
     def schema(self, row: int) -> str:
         """The entity's FtM schema ("Person", "Organization", "Vessel"...), without parsing its record."""
@@ -74,6 +96,16 @@ class Snapshot:
             return postings[0:0]
         return postings[offsets[pos]: offsets[pos + 1]]
 
+    @staticmethod
+    def _postings(index: tuple, keys: set[str]) -> list[np.ndarray]:
+        """The non-empty posting lists of `keys`, found with one vectorised search."""
+        sorted_keys, offsets, postings = index
+        hashes = keys64(list(keys))
+        pos = np.searchsorted(sorted_keys, hashes)
+        found = pos < len(sorted_keys)
+        found[found] = sorted_keys[pos[found]] == hashes[found]
+        return [postings[start:end] for start, end in zip(offsets[pos[found]].tolist(), offsets[pos[found] + 1].tolist())]
+
     def by_identifier(self, value: str) -> list[int]:
         return sorted({int(r) for r in self._lookup(self._ident, value)})
 
@@ -85,19 +117,20 @@ class Snapshot:
 
     def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
         """Names sharing the most blocking keys with `key`, rarest keys first: (entity row, name key)."""
-        postings = sorted((self._lookup(self._block, k) for k in block_keys(key)), key=len)
-        postings = [p for p in postings if len(p)]
+        postings = sorted(self._postings(self._block, block_keys(key)), key=len)
         if not postings:
             return []
         selective = [p for p in postings if len(p) <= MAX_POSTING] or [postings[0][:MAX_POSTING]]
         # Each posting list is sorted, so a stable (run-merging) sort plus run lengths counts
         # the shared keys of each name in about half the time of np.unique.
-        rows = np.sort(np.concatenate(selective), kind="stable")
+        rows = np.sort(np.concatenate(selective), kind="stable") if len(selective) > 1 else selective[0]
         starts = np.flatnonzero(np.diff(rows, prepend=-1))
         rows, counts = rows[starts], np.diff(np.append(starts, len(rows)))
         if len(rows) > CANDIDATES:
             rows = rows[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
-        return [(int(self._name_entity[r]), NameKey(tuple(self._names[int(r)].split()))) for r in rows]
+        names = rows.tolist()
+        return [(row, NameKey(tuple(self._names[name].split())))
+                for row, name in zip(self._name_entity[rows].tolist(), names)]
 
     def hops(self, row: int) -> int | None:
         """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""

@@ -20,7 +20,7 @@ from features.graph import build_edges, link_rows, nearest_sanctioned
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 3  # 2: exact-name index and per-entity schema codes; 3: bracketed aliases indexed
+FORMAT = 4  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 __all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
@@ -77,7 +77,7 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
     entities, links = collect(records)
     chunks = list(all_rows(entities))
     joined = lambda field: np.concatenate([getattr(c, field) for c in chunks])  # noqa: E731
-    for field, path in (("records", "entities"), ("names", "names")):
+    for field, path in (("records", "entities"), ("names", "names"), ("countries", "countries")):
         parts = [getattr(c, field) for c in chunks]
         write_packed(directory / path, (blob for blob, _ in parts), np.concatenate([n for _, n in parts]))
     sanctioned = joined("sanctioned")

@@ -41,6 +41,7 @@ class Rows:
     incorporated: np.ndarray
     name_entity: np.ndarray
     names: tuple[bytes, np.ndarray]
+    countries: tuple[bytes, np.ndarray]  # each entity's country codes, space-separated
     exact_hash: np.ndarray  # of each name's canonical tokens, for the exact-name index
     block_hash: np.ndarray
     block_name: np.ndarray
@@ -95,6 +96,7 @@ def entity_rows(entities: list[Entity], start: int) -> Rows:
             dtype=np.int32, count=len(entities)),
         name_entity=as_int32(name_entity),
         names=pack(names),
+        countries=pack(" ".join(e.countries) for e in entities),
         exact_hash=keys64(names),
         block_hash=keys64(block),
         block_name=as_int32(block_name),

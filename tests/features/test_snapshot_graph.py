@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from features.lists import read_list
-from features.names import MATCH_THRESHOLD, name_key
+from features.names import MATCH_THRESHOLD, block_keys, name_key
+from features import resolve
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -39,6 +40,13 @@ def test_name_candidates_across_scripts(snapshot):
     assert row_of(snapshot, "t-kz-aa") in rows
 
 
+def test_name_candidates_share_a_blocking_key(snapshot):
+    assert snapshot.name_candidates(name_key("Qwzxv Plmokn")) == []
+    query = name_key("Nebesnaya Mejanica")
+    candidates = snapshot.name_candidates(query)
+    assert candidates and all(block_keys(query) & block_keys(key) for _, key in candidates)
+
+
 def test_exact_name_index(snapshot):
     assert snapshot.exact_names(name_key("Aspan Arba LLP")) == [row_of(snapshot, "t-kz-aa")]
     assert snapshot.exact_names(name_key("Aspan Arbat")) == []
@@ -47,6 +55,27 @@ def test_exact_name_index(snapshot):
 def test_schema_per_entity(snapshot):
     assert snapshot.schema(row_of(snapshot, "t-kz-aa")) == "Company"
     assert snapshot.schema(row_of(snapshot, "t-person-director")) == "Person"
+
+
+def test_countries_per_entity_are_the_records(snapshot):
+    assert [snapshot.countries(r) for r in range(len(snapshot))] == [snapshot.record(r)["countries"] for r in range(len(snapshot))]
+    assert snapshot.countries(row_of(snapshot, "t-kz-aa")) == ["kz"]
+
+
+def test_name_match_in_another_country_scores_lower(snapshot):
+    here = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), snapshot, MATCH_THRESHOLD)
+    elsewhere = resolve_party(Party("consignee", "Nebesnaya Mejanica", "DE"), snapshot, 0.5)
+    assert here.row == elsewhere.row and elsewhere.score == pytest.approx(here.score * 0.9, abs=1e-4)
+
+
+def test_a_recurring_party_is_resolved_from_the_memo(tmp_path):
+    build_snapshot(read_list(EXAMPLES / "network.ftm.jsonl"), tmp_path, [])
+    fresh = Snapshot(tmp_path)
+    first = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), fresh, MATCH_THRESHOLD)
+    again = resolve_party(Party("shipper", "Nebesnaya Mejanica", "RU"), fresh, MATCH_THRESHOLD)
+    other_country = resolve_party(Party("shipper", "Nebesnaya Mejanica", "DE"), fresh, MATCH_THRESHOLD)
+    assert again is first and other_country != first
+    assert fresh.memo(resolve._resolve).cache_info().hits == 1
 
 
 def test_exact_and_fuzzy_names_resolve(snapshot):
