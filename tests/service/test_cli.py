@@ -147,3 +147,14 @@ def test_export_training_writes_csv_and_mapping(run, settled, tmp_path):
     named = [mapping["date"], mapping["hs_code"], mapping["transit_countries"]["column"],
              *(v for v in mapping["parties"][0].values() if v != "consignee")]
     assert set(named) <= set(rows[0])
+
+
+def test_gunicorn_accepts_its_logging_configuration():
+    """gunicorn merges logconfig_dict into its defaults: the result must configure (else `serve` dies)."""
+    from logging.config import dictConfig
+
+    from gunicorn.glogging import CONFIG_DEFAULTS
+
+    from service.logs import GUNICORN_LOGCONFIG
+
+    dictConfig({**CONFIG_DEFAULTS, **GUNICORN_LOGCONFIG})
