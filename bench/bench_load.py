@@ -1,6 +1,6 @@
 """Load, soak and switching under load (issue "Prove it holds").
 
-1. Capacity: wrk at 1, 2, 4, ... connections (closed loop) on POST /v1/score with a key; the
+1. Capacity: wrk at 1, 2, 4, 8, 16 connections (closed loop) on POST /v1/score with a key; the
    highest throughput whose p99 stays within the 50 ms target.
 2. Soak at 80% of it, paced (each wrk connection pauses before each request): errors, p99 and
    the summed RSS of the gunicorn master and workers, sampled every few seconds.
@@ -38,16 +38,15 @@ NETWORK = Path(__file__).resolve().parents[1] / "examples" / "network.ftm.jsonl"
 
 
 def capacity(key: dict) -> dict:
-    """Closed-loop steps until p99 passes the target (or throughput stops growing)."""
+    """Closed-loop steps of 1 to 16 connections; the best throughput among those within the p99
+    target (every step runs: on a shared machine one noisy step should not end the search)."""
     best, steps = None, []
     for connections in (1, 2, 4, 8, 16):
         run = wrk(URL, body=EXAMPLE, headers=key, seconds=STEP_SECONDS, connections=connections,
                   threads=min(2, connections))
         steps.append({"connections": connections, "rps": round(run["rps"]), "p99_ms": run["p99_ms"]})
         print(f"# {connections} connections: {run['rps']:.0f} req/s, p99 {run['p99_ms']} ms")
-        if run["p99_ms"] > P99_TARGET_MS:
-            break
-        if best is None or run["rps"] > best["rps"]:
+        if run["p99_ms"] <= P99_TARGET_MS and (best is None or run["rps"] > best["rps"]):
             best = {**run, "connections": connections}
     return {"best": best, "steps": steps}
 
