@@ -52,6 +52,14 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (a gunicorn master's workers)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and its children (the gunicorn master and its workers)."""
     def rss(p: int) -> int:
@@ -60,11 +68,7 @@ def rss_kib(pid: int) -> int:
                 return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
         except (OSError, StopIteration):
             return 0  # a worker that just died
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    return rss(pid) + sum(rss(int(c)) for c in children)
+    return rss(pid) + sum(rss(c) for c in children(pid))
 
 
 def wrk(url: str, *, body: dict | None = None, seconds: int = 20, connections: int = 8, threads: int = 2,
