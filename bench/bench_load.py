@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import threading
 import time
@@ -48,6 +49,9 @@ def capacity(key: dict) -> dict:
         print(f"# {connections} connections: {run['rps']:.0f} req/s, p99 {run['p99_ms']} ms")
         if run["p99_ms"] <= P99_TARGET_MS and (best is None or run["rps"] > best["rps"]):
             best = {**run, "connections": connections}
+    if best is None:  # nothing held the target (a loaded machine): soak at the lowest-p99 step, and say so
+        lowest = min(steps, key=lambda step: step["p99_ms"])
+        return {"best": None, "fallback": lowest, "steps": steps}
     return {"best": best, "steps": steps}
 
 
@@ -116,10 +120,11 @@ def main() -> None:
     home.models.activate(home.find_model("default"), "bench start")
     promoted = second_model(home)
     key = bench_key(home)
+    load_start = round(os.getloadavg()[0], 2)  # other work on a shared machine shows here
     with server(home.root, PORT, env=ENV) as proc:
         wrk(URL, body=EXAMPLE, headers=key, seconds=3)  # warm-up
         found = capacity(key)
-        best = found["best"]
+        best = found["best"] or found["fallback"]
         rate = 0.8 * best["rps"]
         connections = max(2, best["connections"])
         pause = pause_for(key, rate, connections)
@@ -132,10 +137,11 @@ def main() -> None:
         after = readyz()
     baseline = statistics.median(rss[1:4]) if len(rss) > 4 else rss[0]  # after warm-up
     report("load", {
+        "load_average_start": load_start, "load_average_end": round(os.getloadavg()[0], 2),
         "p99_target_ms": P99_TARGET_MS,
         "capacity_steps": json.dumps(found["steps"], separators=(",", ":")),
-        "max_rps_within_p99": round(best["rps"]), "max_rps_connections": best["connections"],
-        "max_rps_p50_ms": best["p50_ms"], "max_rps_p99_ms": best["p99_ms"],
+        "target_held": found["best"] is not None, "max_rps_within_p99": round(best["rps"]),
+        "max_rps_connections": best["connections"], "max_rps_p99_ms": best["p99_ms"],
         "soak_target_rps": round(rate), "soak_connections": connections, "soak_pause_ms": round(pause, 1), "soak_seconds": args.soak_seconds,
         "soak_rps": round(soak["rps"]), "soak_requests": soak["requests"],
         "soak_errors": soak["errors"] + soak["socket_errors"], "soak_p50_ms": soak["p50_ms"],

@@ -11,7 +11,7 @@ from flask import Flask
 
 from features import names
 from features.reference import load_reference
-from service import auth, logs, observe, problems, ratelimit
+from service import auth, cors, logs, observe, problems, ratelimit
 from service.home import Home
 from service.routes import decisions, docs, meta, score
 from service.runtime import Runtime
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     observe.install(app, services.metrics)
     app.before_request(auth.authenticate)
     ratelimit.install(app, settings)
+    cors.install(app, settings.cors_origins)
     for blueprint in (score.bp, decisions.bp, meta.bp, docs.bp, docs.swagger_ui()):
         app.register_blueprint(blueprint)
 
