@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 
-.PHONY: install run test openapi bench clean
+.PHONY: install run test openapi bench audit clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ openapi: install
 
 bench: install
 	$(BIN)/python -m bench.bench_scoring
+
+# Needs the network to a vulnerability database; see SECURITY.md.
+audit: install
+	$(BIN)/pip install --quiet pip-audit==2.10.1
+	$(BIN)/python -m bench.audit
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

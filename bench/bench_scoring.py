@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.common import prepared_home, report, sample_shipments
+from bench.common import bench_key, prepared_home, report, sample_shipments
 from bench.http_load import server, wrk
 from features.reference import load_reference
 from model.persist import load_model
@@ -48,10 +48,11 @@ def in_process(home) -> dict:
 
 
 def over_http(home) -> dict:
-    with server(home.root, PORT):
-        wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=3)  # warm-up
+    key = bench_key(home)
+    with server(home.root, PORT, env={"DIVERSION_RISK_RATE_LIMIT": "10000000/minute"}):
+        wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=3, headers=key)  # warm-up
         health = wrk(f"http://127.0.0.1:{PORT}/healthz", seconds=20)
-        score = wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=20)
+        score = wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=20, headers=key)
     return {
         "healthz_rps": round(health["rps"]), "healthz_p99_ms": health["p99_ms"],
         "score_rps": round(score["rps"]), "score_p50_ms": score["p50_ms"], "score_p99_ms": score["p99_ms"],

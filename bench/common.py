@@ -13,7 +13,9 @@ from pathlib import Path
 from features.reference import load_reference
 from features.shipment import Shipment
 from model.simulate import SimulationConfig, simulate
+from service.db import Database
 from service.home import Home
+from service.keys import Keys
 from service.settings import Settings
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -24,6 +26,15 @@ def prepared_home() -> Home:
     home = Home(Settings.from_env(home=OUT / "home"))
     home.prepare(load_reference(), progress=lambda m: print(f"# {m}"))
     return home
+
+
+def bench_key(home: Home) -> dict:
+    """The Authorization header of a fresh score+read key in the home's decision store."""
+    db = Database(home.settings)
+    db.upgrade()
+    key = Keys(db).create("bench", "bench", "score,read")[1]
+    db.engine.dispose()
+    return {"Authorization": f"Bearer {key}"}
 
 
 def sample_shipments(count: int, seed: int = 99) -> list[Shipment]:

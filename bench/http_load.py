@@ -18,6 +18,10 @@ LUA_POST = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = [[{body}]]
 """
+LUA_HEADER = 'wrk.headers["{name}"] = "{value}"\n'
+# wrk has no rate control: a pause before each request of each connection paces it instead
+# (each connection then sends about 1000 / (delay + latency) requests per second).
+LUA_DELAY = "function delay() return {ms} end\n"
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -25,8 +29,7 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 def server(home: Path, port: int, env: dict | None = None):
     """`diversion-risk serve` on 127.0.0.1:port, waited for until /readyz answers, stopped after."""
     environ = {**os.environ, "DIVERSION_RISK_HOME": str(home), **(env or {})}
-    cli = Path(sys.executable).with_name("diversion-risk")
-    proc = subprocess.Popen([str(cli), "serve", "--bind", f"127.0.0.1:{port}"], env=environ,
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--bind", f"127.0.0.1:{port}"], env=environ,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -49,12 +52,35 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (a gunicorn master's workers)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (the gunicorn master and its workers)."""
+    def rss(p: int) -> int:
+        try:
+            with open(f"/proc/{p}/status") as status:
+                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            return 0  # a worker that just died
+    return rss(pid) + sum(rss(c) for c in children(pid))
+
+
 def wrk(url: str, *, body: dict | None = None, seconds: int = 20, connections: int = 8, threads: int = 2,
-        rate: int | None = None) -> dict:
-    """Run wrk (or wrk2-style --rate when given) and return requests/s, latency percentiles, errors."""
+        headers: dict | None = None, delay_ms: float | None = None) -> dict:
+    """Run wrk and return requests/s, latency percentiles, errors; `delay_ms` paces each connection."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if body is not None:
             script.write(LUA_POST.format(body=json.dumps(body)))
+        for name, value in (headers or {}).items():
+            script.write(LUA_HEADER.format(name=name, value=value))
+        if delay_ms:
+            script.write(LUA_DELAY.format(ms=int(delay_ms)))
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)

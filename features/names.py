@@ -262,6 +262,14 @@ def name_roles(tokens: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(roles)
 
 
+def warm_up() -> None:
+    """Load rigour's name data now (about 8 s, once per process): done in gunicorn's preloading
+    master, every worker, a replacement for a crashed one too, inherits it instead of making its
+    first request wait."""
+    analyze_names(NameTypeTag.PER, ["warm"], phonetics=False, numerics=False, consolidate=False)
+    analyze_names(NameTypeTag.ORG, ["warm"])
+
+
 @lru_cache(maxsize=200_000)
 def name_ids(token: str) -> frozenset[str]:
     """The given names and nicknames rigour knows `token` as (Wikidata ids), empty for most words."""

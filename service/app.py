@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from features import names
 from features.reference import load_reference
-from service import auth, logs, observe, problems, ratelimit
+from service import auth, cors, logs, observe, problems, ratelimit
 from service.home import Home
 from service.routes import decisions, docs, meta, score
 from service.runtime import Runtime
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, MAX_BATCH=settings.max_batch)
     runtime = Runtime(Home(settings), load_reference())
     runtime.current()  # load now, so a preloading master shares one copy with its workers
+    names.warm_up()  # likewise rigour's name data, which the first request would otherwise load
     app.extensions["diversion_risk"] = runtime
     services = Services.start(settings, runtime)
     app.extensions["diversion_risk_services"] = services
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     observe.install(app, services.metrics)
     app.before_request(auth.authenticate)
     ratelimit.install(app, settings)
+    cors.install(app, settings.cors_origins)
     for blueprint in (score.bp, decisions.bp, meta.bp, docs.bp, docs.swagger_ui()):
         app.register_blueprint(blueprint)
 

@@ -36,6 +36,8 @@ def authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or request.blueprint in PUBLIC_BLUEPRINTS:
         return  # no such route: routing answers 404 or 405
+    if request.method == "OPTIONS":
+        return  # a CORS preflight carries no key; Flask's answer lists the methods, nothing more
     scopes = getattr(view, "scopes", None)
     if scopes == ():
         return

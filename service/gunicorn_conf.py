@@ -10,7 +10,7 @@ and its own messages are JSON too.
 
 import os
 
-from service import multiproc
+from service import logs, multiproc
 from service.settings import Settings
 
 _settings = Settings.from_env()
@@ -23,16 +23,7 @@ timeout = 60
 graceful_timeout = 30
 accesslog = None  # one JSON line per request comes from the app itself
 control_socket_disable = True  # gunicorn 27's control socket would write outside the home
-# gunicorn's own messages (start, worker boots and deaths) as JSON lines too. gunicorn merges
-# this over its defaults key by key, so every key that names a handler is given here.
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "root": {"level": "INFO", "handlers": ["json"]},
-    "formatters": {"json": {"()": "service.logs.JsonFormatter"}},
-    "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "loggers": {"gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False}},
-}
+logconfig_dict = logs.GUNICORN_LOGCONFIG
 
 
 def child_exit(server, worker):

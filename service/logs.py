@@ -30,6 +30,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+# gunicorn's own messages (start, worker boots and deaths) as JSON lines too. gunicorn 27 merges
+# this into defaults whose root logger names its own "console" handler, which "handlers" here
+# replaces: without a root of our own, gunicorn refuses to start.
+GUNICORN_LOGCONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.logs.JsonFormatter"}},
+    "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False}},
+    "root": {"handlers": ["json"], "level": "INFO"},
+}
+
+
 def configure(level: str) -> None:
     """Route every logger through one JSON handler on stderr, once. Plain stream handlers (e.g. from
     logging.basicConfig) are replaced; others, such as a test runner's capture, are kept."""

@@ -3,7 +3,8 @@
 Every request takes one `State` at its start and uses it throughout, so a request never mixes
 two snapshots or two models. Workers notice a newly activated version by re-reading the two
 ACTIVE pointers at most once per `reload_interval`; a version that fails to load is logged and
-skipped, and the previous state keeps serving.
+skipped, the previous state keeps serving, and `refused` names it (for /readyz) until a later
+activation loads.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class Runtime:
         self._failed: tuple[str | None, str | None] | None = None
         self._lock = threading.Lock()
 
+    @property
+    def refused(self) -> dict | None:
+        """The activated lists and model versions that did not load, while the previous ones serve."""
+        return None if self._failed is None else {"lists_version": self._failed[0], "model_version": self._failed[1]}
+
     def current(self) -> State | None:
         """The state to serve this request with (None until a snapshot and a model are loaded)."""
         if time.monotonic() - self._checked >= self.settings.reload_interval:
@@ -54,7 +60,10 @@ class Runtime:
     def _refresh(self) -> None:
         wanted = (self.home.lists.active(), self.home.models.active())
         state = self._state
-        if None in wanted or wanted == self._failed or (state and wanted == (state.lists_version, state.model_version)):
+        if state and wanted == (state.lists_version, state.model_version):
+            self._failed = None  # back to what serves (e.g. after a rollback): nothing is refused
+            return
+        if None in wanted or wanted == self._failed:
             return
         try:
             snapshot = state.scorer.snapshot if state and state.lists_version == wanted[0] else \
@@ -71,4 +80,5 @@ class Runtime:
         scorer = Scorer(self.reference, snapshot, model, bands=Bands(s.band_medium, s.band_high),
                         match_threshold=s.match_threshold, max_hops=s.max_hops)
         self._state = State(scorer, wanted[0], wanted[1], card)
+        self._failed = None
         log.info("serving lists %s with model %s", *wanted)

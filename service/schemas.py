@@ -13,7 +13,6 @@ import unicodedata
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from features.countries import normalize_country
-from features.hs import normalize_hs
 from features.identifiers import SCHEMES, normalize_identifier
 from features.shipment import ROLES, Item, Party, Shipment
 from model.reasons import REASON_CODES
@@ -23,13 +22,24 @@ BANDS = ("low", "medium", "high")
 OUTCOMES = ("confirmed_diversion", "cleared", "inconclusive")
 
 
+# Patterns go into openapi.yaml, so clients and fuzzers see the rules the validators apply.
+# No control characters (Unicode category Cc: C0, DEL, C1): NUL, escapes, line breaks. Checked in
+# code, not by the pattern: Python's `$` would let a trailing line break through.
+NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+# What features.hs.normalize_hs accepts: 6 to 10 digits, with dots and white space between them.
+HS_CODE = validate.Regexp(r"^[\s.]*(?:[0-9][\s.]*){6,10}$", error="must be 6 to 10 digits (dots and spaces allowed)")
+
+
 def _no_control_chars(value: str) -> None:
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValidationError("must not contain control characters (NUL, escapes, line breaks)")
 
 
 class Country(fields.String):
-    """ISO 3166-1 alpha-2, loaded upper-case."""
+    """ISO 3166-1 alpha-2, loaded upper-case (the spec's pattern is the form; the code must also be assigned)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": r"^\s*[A-Za-z]{2}\s*$", "description": "ISO 3166-1 alpha-2"}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         code = normalize_country(super()._deserialize(value, attr, data, **kwargs))
@@ -42,7 +52,9 @@ class Text(fields.String):
     """A string with a length limit and no control characters."""
 
     def __init__(self, max_length: int, min_length: int = 0, **kwargs):
-        super().__init__(validate=[validate.Length(min=min_length, max=max_length), _no_control_chars], **kwargs)
+        metadata = {"pattern": NO_CONTROL_CHARS, **kwargs.pop("metadata", {})}
+        super().__init__(validate=[validate.Length(min=min_length, max=max_length), _no_control_chars],
+                         metadata=metadata, **kwargs)
 
 
 class Strict(Schema):
@@ -60,16 +72,12 @@ class IdentifierSchema(Strict):
 
 
 class ItemSchema(Strict):
-    hs_code = fields.String(required=True, metadata={"description": "6 to 10 digits; dots and spaces allowed", "example": "8542.31"})
+    hs_code = fields.String(required=True, validate=HS_CODE,
+                            metadata={"description": "6 to 10 digits; dots and spaces allowed", "example": "8542.31"})
     description = Text(1000)
     quantity = fields.Float(allow_nan=False, validate=validate.Range(min=0))
     value = fields.Float(allow_nan=False, validate=validate.Range(min=0), metadata={"description": "declared value"})
     currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={"description": "ISO 4217"})
-
-    @validates_schema
-    def check_hs(self, data, **kwargs):
-        if "hs_code" in data and normalize_hs(data["hs_code"]) is None:
-            raise ValidationError("must be 6 to 10 digits (dots and spaces allowed)", "hs_code")
 
     @post_load
     def make(self, data, **kwargs):
@@ -188,7 +196,7 @@ class DecisionQuerySchema(Strict):
     until = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "before this time (exclusive)"})
     band = fields.String(validate=validate.OneOf(BANDS))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
-    cursor = fields.String(validate=validate.Length(max=64), metadata={"description": "`next_cursor` of the previous page"})
+    cursor = fields.String(validate=[validate.Length(max=64), validate.Regexp(r"^[A-Za-z0-9_-]*$")], metadata={"description": "`next_cursor` of the previous page"})
 
 
 class OutcomeSchema(Schema):

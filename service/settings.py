@@ -42,6 +42,9 @@ class Settings:
     # Rate-limit counters are shared through Redis when set (else kept per process); falls back to REDIS_URL.
     redis_url: str = ""
     rate_limit: str = "600/minute"  # per API key, across all keyed routes (flask-limiter notation)
+    # Browser origins allowed to call the API (comma-separated, e.g. https://desk.example.com);
+    # empty: CORS off, no Access-Control-* headers at all.
+    cors_origins: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

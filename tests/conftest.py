@@ -60,22 +60,30 @@ def database_url():
     engine.dispose()
 
 
-@pytest.fixture
-def home(tmp_path, trained_home, database_url) -> Home:
-    """A private copy of the trained home (symlinked artefacts), safe to change in a test."""
-    settings = Settings(home=tmp_path / "home", reload_interval=0.0, database_url=database_url)
-    fresh = Home(settings)
+def private_home(root: Path, trained_home: Home, database_url: str, **settings) -> Home:
+    """A private copy of the trained home (symlinked artefacts) under `root`, safe to change."""
+    fresh = Home(Settings(home=root, reload_interval=0.0, database_url=database_url, **settings))
     for registry, source in ((fresh.lists, trained_home.lists), (fresh.models, trained_home.models)):
         registry.root.mkdir(parents=True)
         for version in source.versions():
             (registry.root / version).symlink_to(source.path(version))
         registry.activate(source.active())
-    yield fresh
+    return fresh
+
+
+def empty_store(database_url: str) -> None:
+    """Empty the PostgreSQL tables (SQLite stores live and die with their home)."""
     if database_url:  # TRUNCATE, not DELETE: the append-only triggers refuse deletes
         engine = create_engine(database_url)
         with engine.begin() as connection:
             connection.execute(text("TRUNCATE outcomes, decisions, api_keys"))
         engine.dispose()
+
+
+@pytest.fixture
+def home(tmp_path, trained_home, database_url) -> Home:
+    yield private_home(tmp_path / "home", trained_home, database_url)
+    empty_store(database_url)
 
 
 @pytest.fixture

@@ -29,6 +29,10 @@ def json_body():
     if not request.is_json:
         raise Problem(415, "Unsupported Media Type", "Send the body as application/json.")
     raw = request.get_data(cache=False)
+    if request.max_content_length is not None and len(raw) >= request.max_content_length:
+        # A body without Content-Length (chunked) is cut at the limit silently; reading one byte
+        # more raises 413, where the cut body would otherwise be refused as malformed JSON.
+        request.stream.read(1)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -23,12 +23,17 @@ def healthz():
 @bp.get("/readyz")
 @public
 def readyz():
-    """200 only once a model and a lists snapshot are loaded, with the versions this worker serves."""
-    state = current_app.extensions["diversion_risk"].current()
+    """200 only once a model and a lists snapshot are loaded, with the versions this worker serves,
+    and, if the latest activation did not load, the versions refused (the reason is in the logs)."""
+    runtime = current_app.extensions["diversion_risk"]
+    state = runtime.current()
     if state is None:
         raise Problem(503, "Not Ready", "No lists snapshot and model are loaded yet.", headers={"Retry-After": "5"})
-    return jsonify({"status": "ready", "lists_version": state.lists_version,
-                    "model_version": state.model_version, "worker_pid": os.getpid()})
+    body = {"status": "ready", "lists_version": state.lists_version, "model_version": state.model_version,
+            "worker_pid": os.getpid()}
+    if runtime.refused:
+        body["refused"] = runtime.refused
+    return jsonify(body)
 
 
 @bp.get("/v1/model")

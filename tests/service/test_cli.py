@@ -172,3 +172,14 @@ def test_serve_preparation_rebuilds_stale_bundled_lists(home, reference):
     messages.clear()
     home.prepare(reference, messages.append)
     assert home.lists.active() == mine and "re-import your lists" in messages[0]
+
+
+def test_gunicorn_accepts_its_logging_configuration():
+    """gunicorn merges logconfig_dict into its defaults: the result must configure (else `serve` dies)."""
+    from logging.config import dictConfig
+
+    from gunicorn.glogging import CONFIG_DEFAULTS
+
+    from service.logs import GUNICORN_LOGCONFIG
+
+    dictConfig({**CONFIG_DEFAULTS, **GUNICORN_LOGCONFIG})
