@@ -29,6 +29,7 @@ class Signal:
     reason: str  # the stable reason code this signal reports under
     monotone: int  # +1: a higher value never lowers risk; -1: never raises it
     neutral: float | None = 0.0  # the unremarkable value reasons are measured from (None: unknown)
+    red_flags: tuple[str, ...] = ()  # ids in features/data/export_evasion_red_flags.csv it answers to
 
 
 def chpl_tier(f: Facts) -> Value:
@@ -41,7 +42,8 @@ def chpl_tier(f: Facts) -> Value:
         return Value(0.0)
     best = max(hits, key=lambda i: i.chpl.rank)
     return Value(float(best.chpl.rank), {
-        "hs6": best.hs6, "tier": best.chpl.tier, "description": best.chpl.description,
+        "hs6": best.hs6, "tier": best.chpl.tier, "tier_definition": f.reference.tiers.get(best.chpl.tier),
+        "description": best.chpl.description,
         "items": [{"hs_code": i.item.hs_code, "hs6": i.hs6, "tier": i.chpl.tier} for i in hits],
     })
 
@@ -140,15 +142,15 @@ def sanctioned_proximity(f: Facts) -> Value:
 ESTABLISHED_DAYS = 3650.0
 
 SIGNALS: tuple[Signal, ...] = (
-    Signal("chpl_tier", chpl_tier, "DUAL_USE_HS", +1),
-    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1, neutral=None),
+    Signal("chpl_tier", chpl_tier, "DUAL_USE_HS", +1, red_flags=("J22-05",)),
+    Signal("chpl_value_share", chpl_value_share, "DUAL_USE_HS", +1, neutral=None, red_flags=("J22-05",)),
     Signal("uav_item", uav_item, "UAV_ITEM", +1),
-    Signal("eaeu_destination", eaeu_destination, "EAEU_DESTINATION", +1),
-    Signal("hub_destination", hub_destination, "TRANSSHIPMENT_ROUTE", +1),
-    Signal("hub_transit", hub_transit, "TRANSSHIPMENT_ROUTE", +1),
-    Signal("consignee_age_days", consignee_age_days, "YOUNG_CONSIGNEE", -1, neutral=ESTABLISHED_DAYS),
-    Signal("sanctioned_match", sanctioned_match, "SANCTIONED_PARTY", +1),
-    Signal("sanctioned_proximity", sanctioned_proximity, "LINKED_SANCTIONED_PARTY", +1),
+    Signal("eaeu_destination", eaeu_destination, "EAEU_DESTINATION", +1, red_flags=("J22-05",)),
+    Signal("hub_destination", hub_destination, "TRANSSHIPMENT_ROUTE", +1, red_flags=("J22-01",)),
+    Signal("hub_transit", hub_transit, "TRANSSHIPMENT_ROUTE", +1, red_flags=("J22-01", "B-11")),
+    Signal("consignee_age_days", consignee_age_days, "YOUNG_CONSIGNEE", -1, neutral=ESTABLISHED_DAYS, red_flags=("B-06",)),
+    Signal("sanctioned_match", sanctioned_match, "SANCTIONED_PARTY", +1, red_flags=("N23-07", "B-01")),
+    Signal("sanctioned_proximity", sanctioned_proximity, "LINKED_SANCTIONED_PARTY", +1, red_flags=("T23-03",)),
 )
 SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
 

@@ -45,10 +45,10 @@ def score_history(model: Model, data: HistoryData) -> np.ndarray:
     return model.predict_proba(data.frame(FeatureSpec.of(model)))[:, 1]
 
 
-def _top_records(model: Model, data: HistoryData, scores: np.ndarray, count: int) -> list[dict]:
+def _top_records(model: Model, data: HistoryData, scores: np.ndarray, count: int, red_flags: dict[str, str]) -> list[dict]:
     rows = np.argsort(-scores, kind="stable")[:count]
     top = data.subset(rows)
-    explained = explain_batch(model, top.shipments, top.signals, top.extras)
+    explained = explain_batch(model, top.shipments, top.signals, top.extras, red_flags)
     return [{"date": str(data.dates[r]), "label": int(data.y[r]), "score": score, "reasons": reasons}
             for r, (score, _, reasons, _) in zip(rows, explained)]
 
@@ -63,7 +63,7 @@ def evaluate(model: Model, files: Sequence[Path], mapping: Mapping, reference: R
         scores[other_name] = score_history(other, data)
     metrics = {key: ranking_metrics(data.y, s) if key == RULES else probability_metrics(data.y, s)
                for key, s in scores.items()}
-    return Evaluation(name, data, scores, metrics, _top_records(model, data, scores[name], top))
+    return Evaluation(name, data, scores, metrics, _top_records(model, data, scores[name], top, reference.red_flags))
 
 
 def metrics_line(metrics: dict[str, float]) -> str:

@@ -63,28 +63,33 @@ def _learned(features: dict[str, object], contributions: dict[str, float]) -> li
     the value seen (an importer, an HS code, a tax rate) and what past outcomes made of it."""
     return [{"code": "HISTORY_PATTERN",
              "message": f"{name} = {value}: records like this had more positive outcomes in the labelled history",
-             "contribution": contributions[name], "evidence": {"feature": name, "value": value}}
+             "contribution": contributions[name], "evidence": {"feature": name, "value": value}, "red_flags": []}
             for name, value in features.items() if contributions.get(name, 0.0) > 0]
 
 
 def build_reasons(signals: dict[str, Value], contributions: dict[str, float], sanctioned_override: bool,
-                  features: dict[str, object] | None = None) -> list[dict]:
+                  features: dict[str, object] | None = None, red_flags: dict[str, str] | None = None) -> list[dict]:
     """One reason per code whose signals raised the score (or the sanctioned override), then one per
     learned `features` value (history models) that raised it, biggest first.
 
     A code's contribution is the sum over its signals (a signal the model does not read adds
     nothing), so the reasons and the rest of the signals add up to the score; a code is reported
-    when it has evidence to show."""
+    when it has evidence to show. Each reason cites the FinCEN/BIS red flags (`red_flags`: id ->
+    text) its signals answer to."""
     totals: dict[str, float] = {}
     evidence: dict[str, dict] = {}
+    flags: dict[str, dict[str, None]] = {}
     for signal in SIGNALS:
         value = signals[signal.name]
         code = value.reason or signal.reason
         totals[code] = totals.get(code, 0.0) + contributions.get(signal.name, 0.0)
         if value.evidence is not None:
             evidence.setdefault(code, {})[signal.name] = value.evidence
+            flags.setdefault(code, {}).update(dict.fromkeys(signal.red_flags))
+    texts = red_flags or {}
     reasons = _learned(features or {}, contributions) + [
-        {"code": code, "message": MESSAGES[code](found), "contribution": totals[code], "evidence": found}
+        {"code": code, "message": MESSAGES[code](found), "contribution": totals[code], "evidence": found,
+         "red_flags": [{"id": f, "text": texts.get(f, "")} for f in flags[code]]}
         for code, found in evidence.items()
         if totals[code] > 0 or (code == "SANCTIONED_PARTY" and sanctioned_override)
     ]

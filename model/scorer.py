@@ -61,11 +61,13 @@ class Scorer:
         signals = [self.signals(s) for s in shipments]
         return [Assessment(score=score, base=base, reasons=reasons, signals=sig, contributions=contributions,
                            band="high" if sig["sanctioned_match"].value > 0 else self.bands.of(score))
-                for sig, (score, base, reasons, contributions) in zip(signals, explain_batch(self.model, shipments, signals))]
+                for sig, (score, base, reasons, contributions) in zip(signals, explain_batch(self.model, shipments, signals,
+                                                                                            red_flags=self.reference.red_flags))]
 
 
 def explain_batch(model: Model, shipments: list[Shipment], signals: list[dict[str, Value]],
-                  extras: pd.DataFrame | None = None) -> list[tuple[float, float, list[dict], dict[str, float]]]:
+                  extras: pd.DataFrame | None = None,
+                  red_flags: dict[str, str] | None = None) -> list[tuple[float, float, list[dict], dict[str, float]]]:
     """(calibrated score, base log-odds, reasons, contribution per column) per shipment, from one
     model call. `extras`
     holds a history's own columns when evaluating on one; a wire request has none."""
@@ -79,7 +81,7 @@ def explain_batch(model: Model, shipments: list[Shipment], signals: list[dict[st
         features = {name: _shown(frame.at[row, name]) for name in learned}
         override = sig["sanctioned_match"].value > 0
         by_column = dict(zip(spec.columns, map(float, contrib)))
-        out.append((float(score), base, build_reasons(sig, by_column, override, features), by_column))
+        out.append((float(score), base, build_reasons(sig, by_column, override, features, red_flags), by_column))
     return out
 
 

@@ -139,6 +139,8 @@ class ReasonSchema(Schema):
     message = fields.String(required=True)
     contribution = fields.Float(required=True, metadata={"description": "log-odds this reason adds to the base"})
     evidence = fields.Dict(required=True)
+    red_flags = fields.List(fields.Dict(), required=True,
+                            metadata={"description": "the FinCEN/BIS red flags this reason answers to: {id, text}"})
 
 
 class SignalSchema(Schema):

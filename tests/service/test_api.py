@@ -37,6 +37,10 @@ def test_scores_a_linked_consignee_with_reasons(client):
     linked = next(r for r in body["reasons"] if r["code"] == "LINKED_SANCTIONED_PARTY")
     step = linked["evidence"]["sanctioned_proximity"]["parties"][0]["path"][0]
     assert step["link"] == "SharedAddress" and step["entity_id"] == "t-ru-nm"
+    route = next(r for r in body["reasons"] if r["code"] == "TRANSSHIPMENT_ROUTE")
+    assert route["red_flags"][0]["id"] == "J22-01" and "transshipment" in route["red_flags"][0]["text"]
+    dual_use = next(r for r in body["reasons"] if r["code"] == "DUAL_USE_HS")
+    assert dual_use["evidence"]["chpl_tier"]["tier_definition"].startswith("Items of the highest concern")
     assert body["band"] in ("medium", "high")
 
 
