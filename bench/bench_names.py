@@ -27,6 +27,7 @@ from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
+from model.metrics import figures_line
 
 LISTS = Path(__file__).resolve().parents[1] / "service" / "data" / "default_lists"
 LIST_FILES = [LISTS / "uk_fcdo_sanctions_list_2025-08-11.csv", LISTS / "ofac_sdn" / "sdn.csv"]
@@ -143,7 +144,7 @@ def main() -> None:
         resolved = sum(resolve_party(p, snapshot, MATCH_THRESHOLD) is not None for p in parties[: len(parties) // 2])
         figures["perturbed_resolved_share"] = resolved / (len(parties) // 2)
 
-    print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    print(figures_line(figures))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from features.names import MATCH_THRESHOLD, name_key
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot import Snapshot
+from model.metrics import figures_line
 
 OUT = Path(__file__).parent / "out" / "snapshot.json"
 
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     figures.update(json.loads(child.stdout.splitlines()[-1]))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(figures, indent=2) + "\n")
-    print(" ".join(f"{k}={v}" for k, v in figures.items()))
+    print(figures_line(figures))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from features.reference import load_reference
 from features.shipment import Shipment
+from model.metrics import figures_line
 from model.simulate import SimulationConfig, simulate
 from service.db import Database
 from service.home import Home
@@ -57,4 +58,4 @@ def report(name: str, figures: dict) -> None:
     """Save the figures with the machine to bench/out/NAME.json; print them on one line."""
     OUT.mkdir(exist_ok=True)
     (OUT / f"{name}.json").write_text(json.dumps({"machine": machine(), "figures": figures}, indent=2))
-    print(" ".join(f"{k}={v}" for k, v in figures.items()))
+    print(figures_line(figures))

@@ -19,7 +19,8 @@ from features.lists import read_list
 from features.reference import load_reference
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
-from model.evaluate import evaluate, metrics_line
+from model.evaluate import evaluate
+from model.metrics import figures_line
 from model.mapping import load_mapping
 from model.persist import save_model
 from model.report import write_report
@@ -56,11 +57,11 @@ def main() -> int:
     figures = {"train_seconds": round(train_seconds, 1), "tuning_split_inside_train": card["metrics"]["model"],
                "valid": result.metrics, "paper_test_split": PAPER}
     (OUT / "korean-customs.json").write_text(json.dumps(figures, indent=2))
-    print(f"# inside-train temporal split: {metrics_line(card['metrics']['model'])}")
-    print(f"# rules baseline on valid: {metrics_line(result.metrics['rules baseline'])}")
+    print(f"# inside-train temporal split: {figures_line(card['metrics']['model'])}")
+    print(f"# rules baseline on valid: {figures_line(result.metrics['rules baseline'])}")
     print(f"# report {report}, model {model_dir}")
     print(f"train_seconds={train_seconds:.1f} rows_train={card['training_data']['rows']} rows_valid={len(result.data.y)}")
-    print(metrics_line(result.headline))
+    print(figures_line(result.headline))
     return 0
 
 

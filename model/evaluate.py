@@ -65,6 +65,3 @@ def evaluate(model: Model, files: Sequence[Path], mapping: Mapping, reference: R
                for key, s in scores.items()}
     return Evaluation(name, data, scores, metrics, _top_records(model, data, scores[name], top, reference.red_flags))
 
-
-def metrics_line(metrics: dict[str, float]) -> str:
-    return " ".join(f"{k}={v}" for k, v in metrics.items())

@@ -39,3 +39,9 @@ def probability_metrics(y, proba) -> dict[str, float]:
     ece = sum(abs(proba[bins == b].mean() - y[bins == b].mean()) * (bins == b).mean()
               for b in range(10) if (bins == b).any())
     return {**ranking_metrics(y, proba), "brier": round(float(brier_score_loss(y, proba)), 4), "ece": round(float(ece), 4)}
+
+
+def figures_line(values: dict) -> str:
+    """Figures as `name=value` pairs on one line (floats to 4 places): what every command and
+    benchmark prints last, so scripts can read it."""
+    return " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())

@@ -14,9 +14,9 @@ from features.lists import FORMATS, ListFormatError
 from features.name_eval import evaluate_pairs, read_pairs
 from features.reference import load_reference
 from model.evaluate import evaluate as evaluate_history
-from model.evaluate import metrics_line
 from model.history import HistoryError
 from model.mapping import MappingError, load_mapping
+from model.metrics import figures_line
 from model.persist import ModelFileError, load_card, load_model
 from model.report import write_report
 from model.simulate import SimulationConfig
@@ -31,7 +31,7 @@ from service.settings import Settings, SettingsError
 
 
 def figures(**values) -> str:
-    return " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
+    return figures_line(values)
 
 
 def progress(message: str) -> None:
@@ -180,7 +180,7 @@ def evaluate(ctx: Context, model_name: str | None, files: tuple[Path, ...], mapp
         raise click.ClickException(str(exc)) from None
     for name, values in metrics.items():
         click.echo(f"{name}: " + figures(**values))
-    click.echo(metrics_line(headline))
+    click.echo(figures_line(headline))
 
 
 @main.group()

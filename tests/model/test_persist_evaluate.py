@@ -6,7 +6,8 @@ import skops.io as sio
 
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL
-from model.evaluate import RULES, evaluate, metrics_line
+from model.evaluate import RULES, evaluate
+from model.metrics import figures_line
 from model.mapping import parse_mapping
 from model.persist import MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_model, save_model
 from model.report import write_report
@@ -62,7 +63,7 @@ def test_evaluation_and_self_contained_report(history_kind, default_kind, synthe
                       other=default_kind[0], top=5)
     assert list(result.headline) == ["precision@1%", "precision@5%", "precision@10%", "roc_auc", "pr_auc"]
     assert set(result.metrics) == {"model", RULES, "active model"}
-    assert metrics_line(result.headline).startswith("precision@1%=")
+    assert figures_line(result.headline).startswith("precision@1%=")
     assert len(result.top) == 5 and all(r["reasons"] for r in result.top)
     page = write_report(result, tmp_path / "out" / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 4
