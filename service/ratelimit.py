@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_limiter import Limiter
 
+from service.ratestore import SweptMemoryStorage
 from service.settings import Settings
 
 
@@ -28,7 +29,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
         _caller_key,
         application_limits=[settings.rate_limit],
         application_limits_exempt_when=_unkeyed,
-        storage_uri=settings.redis_url or "memory://",
+        storage_uri=settings.redis_url or f"{SweptMemoryStorage.STORAGE_SCHEME[0]}://",
         in_memory_fallback_enabled=bool(settings.redis_url),
         headers_enabled=True,
         key_prefix="diversion-risk",
