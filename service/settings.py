@@ -16,6 +16,7 @@ from features.names import MATCH_THRESHOLD
 PREFIX = "DIVERSION_RISK_"
 # Settings that, unset, fall back to the variable every hosting platform sets.
 CONVENTIONAL = {"database_url": "DATABASE_URL", "redis_url": "REDIS_URL"}
+SQLITE_SYNCHRONOUS = ("NORMAL", "FULL", "EXTRA")
 _PARSERS = {"int": int, "float": float, "str": str, "Path": Path}
 
 
@@ -39,6 +40,8 @@ class Settings:
     # The decision store: a SQLAlchemy URL (e.g. postgresql+psycopg://user@host/db); empty means
     # the SQLite file <home>/diversion-risk.db. Falls back to the conventional DATABASE_URL.
     database_url: str = ""
+    # How SQLite syncs a commit (see service/db.py): NORMAL survives process crashes, FULL power loss too.
+    sqlite_synchronous: str = "NORMAL"
     # Rate-limit counters are shared through Redis when set (else kept per process); falls back to REDIS_URL.
     redis_url: str = ""
     rate_limit: str = "600/minute"  # per API key, across all keyed routes (flask-limiter notation)
@@ -70,6 +73,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}MAX_HOPS must be between 1 and 6 (snapshots keep 6)")
         if not 0 < self.match_threshold <= 1:
             raise SettingsError(f"{PREFIX}MATCH_THRESHOLD must be in (0, 1]")
+        if self.sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+            raise SettingsError(f"{PREFIX}SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
         if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
             raise SettingsError(f"{PREFIX}WORKERS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
         try:
