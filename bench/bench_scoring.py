@@ -48,16 +48,23 @@ def in_process(home) -> dict:
 
 
 def over_http(home) -> dict:
+    """wrk against gunicorn: /healthz as the ceiling, then /v1/score with the store's default
+    sync and, in a second server, with every SQLite commit fsynced (SQLITE_SYNCHRONOUS=FULL)."""
     key = bench_key(home)
-    with server(home.root, PORT, env={"DIVERSION_RISK_RATE_LIMIT": "10000000/minute"}):
+    env = {"DIVERSION_RISK_RATE_LIMIT": "10000000/minute"}
+    with server(home.root, PORT, env=env):
         wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=3, headers=key)  # warm-up
         health = wrk(f"http://127.0.0.1:{PORT}/healthz", seconds=20)
         score = wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=20, headers=key)
+    with server(home.root, PORT, env={**env, "DIVERSION_RISK_SQLITE_SYNCHRONOUS": "FULL"}):
+        wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=3, headers=key)
+        synced = wrk(f"http://127.0.0.1:{PORT}/v1/score", body=EXAMPLE, seconds=20, headers=key)
     return {
         "healthz_rps": round(health["rps"]), "healthz_p99_ms": health["p99_ms"],
         "score_rps": round(score["rps"]), "score_p50_ms": score["p50_ms"], "score_p99_ms": score["p99_ms"],
         "score_errors": score["errors"] + score["socket_errors"],
         "score_to_healthz_ratio": round(score["rps"] / health["rps"], 3),
+        "score_full_sync_rps": round(synced["rps"]), "score_full_sync_p99_ms": synced["p99_ms"],
     }
 
 

@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from service.db import Database
 from service.tables import ApiKey, utcnow
@@ -21,6 +21,10 @@ from service.tables import ApiKey, utcnow
 SCOPES = ("score", "read", "admin")  # admin holds every scope
 KEY_FORMAT = re.compile(r"drk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})")
 TENANT_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+_BY_ID = (select(ApiKey.tenant, ApiKey.scopes, ApiKey.secret_sha256, ApiKey.revoked_at)
+          .where(ApiKey.id == bindparam("key_id")))
 
 
 class KeyAdminError(ValueError):
@@ -85,8 +89,10 @@ class Keys:
         match = KEY_FORMAT.fullmatch(key)
         if match is None:
             return None
-        with self.db.session() as session:
-            row = session.get(ApiKey, match.group(1))
-            if row is None or row.revoked_at is not None or not hmac.compare_digest(row.secret_sha256, _digest(key)):
-                return None
-            return Caller(row.id, row.tenant, frozenset(row.scopes.split(",")))
+        # One prepared Core query, not an ORM session: this runs on every request, and a
+        # revocation must apply to the next one, so nothing is cached.
+        with self.db.engine.connect() as connection:
+            row = connection.execute(_BY_ID, {"key_id": match.group(1)}).first()
+        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.secret_sha256, _digest(key)):
+            return None
+        return Caller(match.group(1), row.tenant, frozenset(row.scopes.split(",")))
