@@ -43,8 +43,12 @@ class HistoryModel(ClassifierMixin, BaseEstimator):
     def _spec(self) -> FeatureSpec:
         return FeatureSpec.from_dict(self.spec) if self.spec else FeatureSpec()
 
-    def _parts(self, X: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    def _parts(self, X) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+        """X's signal, categorical and numeric columns; X is a frame, or a float matrix of the spec's
+        columns in order (as the scorer passes a spec of signals alone)."""
         spec = self._spec()
+        if not isinstance(X, pd.DataFrame):
+            X = pd.DataFrame(np.asarray(X, dtype=np.float64), columns=list(spec.columns))
         missing = [c for c in spec.columns if c not in X]
         if missing:
             raise ValueError(f"input lacks the model's columns: {', '.join(missing)}")

@@ -69,13 +69,14 @@ def explain_batch(model: Model, shipments: list[Shipment], signals: list[dict[st
                   extras: pd.DataFrame | None = None,
                   red_flags: dict[str, str] | None = None) -> list[tuple[float, float, list[dict], dict[str, float]]]:
     """(calibrated score, base log-odds, reasons, contribution per column) per shipment, from one
-    model call. `extras`
-    holds a history's own columns when evaluating on one; a wire request has none."""
+    model call. `extras` holds a history's own columns when evaluating on one; a wire request has
+    none. A model of the signals alone gets them as a plain matrix: a frame would cost more than
+    scoring one shipment."""
     spec = FeatureSpec.of(model)
-    frame = spec.frame(shipments, signals, extras)
+    learned = [c for c in spec.columns if c not in spec.signals]
+    frame = spec.frame(shipments, signals, extras) if learned else spec.signal_matrix(signals)
     base, contributions = model.explain(frame)
     scores = 1.0 / (1.0 + np.exp(-(base + contributions.sum(axis=1))))
-    learned = [c for c in spec.columns if c not in spec.signals]
     out = []
     for row, (sig, score, contrib) in enumerate(zip(signals, scores, contributions)):
         features = {name: _shown(frame.at[row, name]) for name in learned}

@@ -179,16 +179,16 @@ class FeatureSpec:
     def columns(self) -> tuple[str, ...]:
         return self.signals + self.categorical_columns + self.numeric
 
+    def signal_matrix(self, signals: Sequence[AnyMapping[str, Value]]) -> np.ndarray:
+        """The signal columns as one float matrix, NaN where a signal has no value."""
+        return np.array([[np.nan if s[name].value is None else float(s[name].value) for name in self.signals]
+                         for s in signals], dtype=np.float64).reshape(len(signals), len(self.signals))
+
     def frame(self, shipments: Sequence[Shipment], signals: Sequence[AnyMapping[str, Value]],
               extras: pd.DataFrame | None = None) -> pd.DataFrame:
         """The model's input, one row per shipment. `extras` holds the history-only columns
-        (absent when scoring a wire request: those columns are then NaN).
-
-        The signals are one float block, built as a matrix: a frame of single float columns
-        costs pandas more than the model takes to score one shipment."""
-        block = np.array([[np.nan if s[name].value is None else float(s[name].value) for name in self.signals]
-                          for s in signals], dtype=np.float64).reshape(len(signals), len(self.signals))
-        frame = pd.DataFrame(block, columns=list(self.signals), index=range(len(shipments)))
+        (absent when scoring a wire request: those columns are then NaN)."""
+        frame = pd.DataFrame(self.signal_matrix(signals), columns=list(self.signals), index=range(len(shipments)))
         if not self.columns[len(self.signals):]:
             return frame
         out = {}

@@ -10,6 +10,7 @@ from features.shipment import Item, Party, Shipment
 from model.mapping import load_mapping
 from model.scorer import Bands, Scorer
 from model.spec import FeatureSpec
+from model.history_model import HistoryModel
 from model.train_history import train_on_history
 from tests.model.conftest import KOREAN, ROOT
 
@@ -72,3 +73,17 @@ def test_small_sample_of_korean_customs_trains(tmp_path, reference, snapshot):
     assert "consignee_id x hs6" in card["features"] and "Office ID" in card["features"]
     assert card["metrics"]["model"]["roc_auc"] > 0.65
     assert card["metrics"]["model"]["precision@10%"] > card["metrics"]["rules_baseline"]["precision@10%"]
+
+
+def test_a_model_of_signals_alone_reads_a_matrix_as_it_reads_a_frame(trained, synthetic_data, reference, snapshot):
+    """The scorer passes such a model a float matrix instead of a frame (`explain_batch`)."""
+    spec = FeatureSpec(signals=FeatureSpec.of(trained[0]).signals)  # those the synthetic history has
+    model = HistoryModel(spec=spec.to_dict(), max_iter=20).fit(synthetic_data.frame(spec), synthetic_data.y)
+    frame = synthetic_data.frame(spec)
+    matrix = spec.signal_matrix(synthetic_data.signals)
+    np.testing.assert_array_equal(frame.to_numpy(np.float64), matrix)
+    for got, want in zip(model.explain(matrix), model.explain(frame)):
+        np.testing.assert_array_equal(got, want)
+    shipments = [_wire("NEWBUYER", "854231", "KZ")]
+    [assessed] = Scorer(reference, snapshot, model, bands=Bands(0.3, 0.6), match_threshold=0.9, max_hops=2).assess(shipments)
+    np.testing.assert_allclose(assessed.score, model.predict_proba(spec.frame(shipments, [assessed.signals]))[0, 1])
