@@ -20,6 +20,10 @@ from service.runtime import State
 from service.schemas import BatchSchema, ShipmentSchema
 
 bp = Blueprint("score", __name__)
+# A schema holds no per-request state, so one instance serves every request: building one (its
+# nested fields) costs more than loading a shipment with it.
+SHIPMENT = ShipmentSchema()
+BATCH = BatchSchema()
 
 
 def result(shipment: Shipment, assessment: Assessment, state: State) -> dict:
@@ -41,7 +45,7 @@ def load_shipment(data) -> Shipment:
     if not isinstance(data, dict):
         raise invalid({"body": ["must be a JSON object (one shipment)"]})
     try:
-        return ShipmentSchema().load(data)
+        return SHIPMENT.load(data)
     except ValidationError as exc:
         raise invalid(exc.messages) from None
 
@@ -72,7 +76,7 @@ def score_batch():
     data = json_body()
     limit = current_app.config["MAX_BATCH"]
     try:
-        envelope = BatchSchema().load(data if isinstance(data, dict) else {"body": data})
+        envelope = BATCH.load(data if isinstance(data, dict) else {"body": data})
     except ValidationError as exc:
         raise invalid(exc.messages) from None
     if len(envelope["shipments"]) > limit:
