@@ -138,19 +138,25 @@ def _quantiles(seconds: list[float]) -> tuple[float, float]:
     return round(statistics.median(ms), 3), round(ms[int(0.99 * (len(ms) - 1))], 3)
 
 
-def resolution(snapshot: Snapshot, parties: list[Party]) -> dict:
+def resolution(snapshot: Snapshot, parties: list[Party], resolutions: Path | None = None) -> dict:
     """Resolution latency, cold (names never seen) then warm (the same parties again), and
-    where the cold time goes: keying the query name, the candidate lookup, the rest."""
+    where the cold time goes: keying the query name, the candidate lookup, the rest. With
+    `resolutions`, each query and what it resolved to is written there, one line each, so that
+    two versions of the resolver can be diffed."""
+    results = []
+
     def clock(func, items):
         times = []
         for item in items:
             started = time.perf_counter()
-            func(item)
+            results.append(func(item))
             times.append(time.perf_counter() - started)
         return times
 
     name_key.cache_clear()
     cold = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties)
+    if resolutions:
+        resolutions.write_text("".join(f"{p!r}\t{r!r}\n" for p, r in zip(parties, results)))
     warm = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties)
     name_key.cache_clear()
     keying = clock(lambda p: name_key(p.name), parties)
@@ -162,12 +168,12 @@ def resolution(snapshot: Snapshot, parties: list[Party]) -> dict:
     return figures
 
 
-def measure(directory: Path, count: int, seed: int) -> dict:
+def measure(directory: Path, count: int, seed: int, resolutions: Path | None = None) -> dict:
     """Run in a fresh interpreter: load, resolve, then fork two 'workers' that resolve too."""
     snapshot = Snapshot(directory)
     figures = {f"loaded_{k}": v for k, v in smaps().items()}
     parties = queries(snapshot, count, seed)
-    figures.update(resolution(snapshot, parties))
+    figures.update(resolution(snapshot, parties, resolutions))
     figures.update({f"after_lookups_{k}": v for k, v in smaps().items()})
     pipes = []
     for worker in range(2):
@@ -197,9 +203,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--measure-only", action="store_true", help="measure an already built --snapshot")
+    parser.add_argument("--resolutions", type=Path, help="with --measure-only: write each query's resolution here")
     args = parser.parse_args(argv)
     if args.measure_only:
-        print(json.dumps(measure(args.snapshot, args.queries, args.seed)))
+        print(json.dumps(measure(args.snapshot, args.queries, args.seed, args.resolutions)))
         return
     if args.registry is None:
         parser.error("the registry file is required unless --measure-only")
