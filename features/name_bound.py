@@ -44,6 +44,10 @@ name pairs.
 
 from __future__ import annotations
 
+from rigour import env as rigour_env
+from rigour.text.distance import raw_levenshtein as _distance
+
+from features.name_skeletons import parse
 from features.names import (
     CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_EXTRA_COST, PERSON_SCHEMAS,
     SAME_NAME_SIMILARITY, TYPO_COST, _VOWELS, NameKey, _edits, _numbers, _weight, name_ids, skeleton,
@@ -53,6 +57,7 @@ from features.names import (
 EPSILON = 1e-9
 FLOOR = 0.6  # compare_names's default floor, which resolution uses
 _MAX_STEPS = 64
+_MAX_LENGTH = rigour_env.MAX_NAME_LENGTH
 
 
 def sim_bound(a: str, sa: str, b: str, sb: str, named_a: bool) -> float:
@@ -108,8 +113,8 @@ def max_ratio(terms: list[tuple[float, float, float]], fixed: float, cost: float
 class _Side:
     """The query's words as `compare_names` sees them against one kind of entity."""
 
-    __slots__ = ("numbers", "words", "skeletons", "weights", "named", "joined", "joined_skeleton", "joined_named",
-                 "cost")
+    __slots__ = ("numbers", "words", "skeletons", "weights", "named", "suffixed", "joined", "joined_skeleton",
+                 "joined_named", "cost", "memo")
 
     def __init__(self, key: NameKey, schema: str | None):
         person = schema in PERSON_SCHEMAS
@@ -118,10 +123,13 @@ class _Side:
         self.skeletons = tuple(map(skeleton, self.words))
         self.weights = tuple(_weight(t, person) for t in self.words)
         self.named: list[bool | None] = [None] * len(self.words)  # name ids looked up when first needed
+        self.suffixed = tuple(t.endswith(NAME_SUFFIXES) for t in self.words)
         self.joined = "".join(self.words)
         self.joined_skeleton: str | None = None
         self.joined_named: bool | None = None
         self.cost = PERSON_EXTRA_COST if person else EXTRA_COST
+        # listed word -> its sim_bound with each query word: words recur among the candidates.
+        self.memo: dict[str, tuple[float, ...]] = {}
 
 
 class QueryBound:
@@ -139,65 +147,115 @@ class QueryBound:
             side = self._sides[kind] = _Side(self.query, schema)
         return side
 
-    def _named(self, side: _Side, i: int) -> bool:
-        named = side.named[i]
-        if named is None:
-            named = side.named[i] = bool(name_ids(side.words[i]))
-        return named
+    def _sims(self, q: _Side, b: str, sb: str) -> tuple[float, ...]:
+        """`sim_bound` of listed word `b` (skeleton `sb`) with each query word: `sim_bound`
+        inlined, as this runs for every word pair of every candidate."""
+        lb = len(b)
+        lsb = len(sb)
+        b_suffixed = b.endswith(NAME_SUFFIXES)
+        out = []
+        for i, a in enumerate(q.words):
+            if a == b:
+                out.append(1.0)
+                continue
+            sa = q.skeletons[i]
+            if sa == sb:
+                out.append(0.95)
+                continue
+            la = len(a)
+            if la == 1 or lb == 1:
+                short, long_ = (a, b) if la <= lb else (b, a)
+                out.append(0.85 if long_[0] == short else 0.0)
+                continue
+            if b_suffixed and q.suffixed[i]:
+                out.append(token_similarity(a, b))
+                continue
+            # _edits, inlined: rigour's distance (no truncation below its maximum name length),
+            # a swap of two adjacent letters counted once.
+            d = _distance(a, b) if la < _MAX_LENGTH and lb < _MAX_LENGTH else _edits(a, b)
+            if d > 1:
+                ds = _distance(sa, sb) if len(sa) < _MAX_LENGTH and lsb < _MAX_LENGTH else _edits(sa, sb)
+                if d == 2 and la == lb:
+                    d = _edits(a, b)
+                if ds == 2 and len(sa) == lsb:
+                    ds = _edits(sa, sb)
+                d = min(d, ds)
+            edit = 1.0 - TYPO_COST * d / max(la, lb, len(sa), lsb)
+            if edit < 0.85:
+                short, long_ = (a, b) if la <= lb else (b, a)
+                if len(short) >= 3:
+                    if edit < 0.8 and long_.startswith(short):
+                        edit = 0.8
+                    if not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+                        edit = 0.85
+            if edit < SAME_NAME_SIMILARITY:
+                named = q.named[i]
+                if named is None:
+                    named = q.named[i] = bool(name_ids(a))
+                if named:
+                    edit = SAME_NAME_SIMILARITY
+            out.append(edit)
+        return tuple(out)
 
-    def upper(self, listed: NameKey, schema: str | None) -> float:
-        """A number >= `compare_names(self.query, listed, schema=schema)`."""
+    def upper(self, listed: NameKey, schema: str | None, skeletons: str | None = None) -> float:
+        """A number >= `compare_names(self.query, listed, schema=schema)`; `skeletons`, the listed
+        name's line of `features.name_skeletons` for this schema, saves computing them."""
         q = self._side(schema)
         nb = _numbers(listed, schema)
         na = q.numbers
         if na != nb and na and nb:
             return 0.0
-        wb = tuple(t for t in listed.words if t not in nb)
+        if skeletons is None:
+            token_skeletons, joined_skeleton = list(map(skeleton, listed.tokens)), None
+        else:
+            token_skeletons, joined_skeleton = parse(skeletons)
+        # listed.words without nb, with their skeletons
+        wb, sbs = [], []
+        for t, st in zip(listed.tokens, token_skeletons):
+            if not t.isdigit() and t not in nb:
+                wb.append(t)
+                sbs.append(st)
         if not q.words or not wb:
             return 1.0 if self.query.tokens == listed.tokens else 0.0
         person = schema in PERSON_SCHEMAS
-        sbs = [skeleton(t) for t in wb]
         best_a = [0.0] * len(q.words)
-        best_b = [0.0] * len(wb)
-        for i, (a, sa) in enumerate(zip(q.words, q.skeletons)):
-            for j, (b, sb) in enumerate(zip(wb, sbs)):
-                if a == b:
-                    s = 1.0
-                elif sa == sb:
-                    s = 0.95
-                else:
-                    named = q.named[i]
-                    if named is None:
-                        named = self._named(q, i)
-                    s = sim_bound(a, sa, b, sb, named)
-                if s > best_a[i]:
-                    best_a[i] = s
-                if s > best_b[j]:
-                    best_b[j] = s
         terms: list[tuple[float, float, float]] = []
         fixed = 0.0
-        left_a = left_b = False
+        left_b = False
+        memo = q.memo
+        for b, sb in zip(wb, sbs):
+            sims = memo.get(b)
+            if sims is None:
+                sims = memo[b] = self._sims(q, b, sb)
+            best = 0.0
+            for i, s in enumerate(sims):
+                if s > best:
+                    best = s
+                if s > best_a[i]:
+                    best_a[i] = s
+            hi = min(len(b), 8) ** 0.5
+            lo = hi if person else hi * GENERIC_WEIGHT
+            if best >= FLOOR:
+                terms.append((best, lo, hi))
+            else:
+                fixed += lo
+                left_b = True
+        left_a = False
         for s, w in zip(best_a, q.weights):
             if s >= FLOOR:
                 terms.append((s, w, w))
             else:
                 fixed += w
                 left_a = True
-        for s, t in zip(best_b, wb):
-            hi = min(len(t), 8) ** 0.5
-            lo = hi if person else hi * GENERIC_WEIGHT
-            if s >= FLOOR:
-                terms.append((s, lo, hi))
-            else:
-                fixed += lo
-                left_b = True
         score = max_ratio(terms, fixed, CONFLICT_COST if left_a and left_b else q.cost) if terms else 0.0
         if len(q.words) != len(wb) and score < 1.0:
             if q.joined_skeleton is None:
                 q.joined_skeleton = skeleton(q.joined)
                 q.joined_named = bool(name_ids(q.joined))
             joined = "".join(wb)
-            score = max(score, sim_bound(q.joined, q.joined_skeleton, joined, skeleton(joined), q.joined_named))
+            if joined_skeleton is None:
+                joined_skeleton = skeleton(joined)
+            score = max(score, sim_bound(q.joined, q.joined_skeleton, joined, joined_skeleton, q.joined_named))
         if na != nb:
             score *= 0.8
         return score + EPSILON

@@ -92,8 +92,8 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     """
     bound = QueryBound(query)
     open_: list[tuple[float, int, int, NameKey]] = []
-    for index, (row, key) in enumerate(snapshot.name_candidates(query)):
-        upper = bound.upper(key, snapshot.schema(row))
+    for index, (row, key, skeletons) in enumerate(snapshot.name_candidates_with_skeletons(query)):
+        upper = bound.upper(key, snapshot.schema(row), skeletons)
         if upper < threshold:
             continue
         if _elsewhere(country, snapshot, row):
