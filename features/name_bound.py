@@ -122,7 +122,7 @@ class _Side:
         self.words = tuple(t for t in key.words if t not in self.numbers)
         self.skeletons = tuple(map(skeleton, self.words))
         self.weights = tuple(_weight(t, person) for t in self.words)
-        self.named: list[bool | None] = [None] * len(self.words)  # name ids looked up when first needed
+        self.named: list[frozenset[str] | None] = [None] * len(self.words)  # name ids, looked up when first needed
         self.suffixed = tuple(t.endswith(NAME_SUFFIXES) for t in self.words)
         self.joined = "".join(self.words)
         self.joined_skeleton: str | None = None
@@ -189,10 +189,10 @@ class QueryBound:
                     if not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
                         edit = 0.85
             if edit < SAME_NAME_SIMILARITY:
-                named = q.named[i]
-                if named is None:
-                    named = q.named[i] = bool(name_ids(a))
-                if named:
+                ids = q.named[i]
+                if ids is None:
+                    ids = q.named[i] = name_ids(a)
+                if ids and ids & name_ids(b):  # token_similarity's rule; b's ids only when a has some
                     edit = SAME_NAME_SIMILARITY
             out.append(edit)
         return tuple(out)
