@@ -54,7 +54,13 @@ def _by_name(name: str, country: str | None, snapshot: Snapshot, threshold: floa
     they may still beat (or tie with) the best score found: the result is that of comparing every
     candidate in the index's order and keeping the first of the highest (score, sanctioned).
     """
-    query = name_key(name)
+    return snapshot.memo(_by_key)(name_key(name), country, threshold)
+
+
+def _by_key(snapshot: Snapshot, query: NameKey, country: str | None, threshold: float) -> Resolution | None:
+    """`_by_name` of a name keyed: memoised per snapshot by key (`Snapshot.memo`), since one
+    party's names differ mostly in what keying removes ("Juniper Trading LLC", "ТОО «Juniper
+    Trading»"), which the memo of `resolve_party`, by name, does not see."""
     exact = snapshot.exact_names(query)
     if exact:
         scored = [(row, 1.0, query) for row in exact]
