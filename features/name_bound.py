@@ -12,11 +12,13 @@ exact value when either side has no word left, else `max(aligned, joined) × f` 
 only when the word counts differ and `f` = 0.8 when the numbers differ, 1 otherwise; the same
 cases are decided here exactly, with the same code paths.
 
-*Words.* `sim_bound(a, b)` >= `token_similarity(a, b)` for every pair: it follows
-`token_similarity` rule by rule (same comparisons, same edits), except that the name-id rule
-("Ted"/"Theodore": 0.9) is granted whenever the query's word has name ids at all, so the
-listed word's ids are never looked up; a pair whose words share a name-forming ending (rare)
-is handed to `token_similarity` itself.
+*Words.* The similarity of a query word and a listed word is `token_similarity`'s, computed by
+`QueryBound._sims` rule by rule (same comparisons, same edits) from the listed word's skeleton
+as stored in the snapshot (`features.name_skeletons`) instead of computing it; the listed
+word's name ids are looked up only when the query's word has some, as `token_similarity` does.
+`sim_bound`, used for the run-together form, is the same but grants the name-id rule ("Ted" /
+"Theodore": 0.9) whenever the query's side has name ids at all, so it is an upper bound. A
+pair whose words share a name-forming ending (rare) is handed to `token_similarity` itself.
 
 *Alignment.* `_aligned` scores `Σ_pairs sim(i,j)·(w_i + w_j) / (Σ_paired w + cost·Σ_left w)`
 over disjoint pairs with `sim >= floor`, where `cost >= extra_cost`, and `cost = CONFLICT_COST`

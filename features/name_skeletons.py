@@ -2,11 +2,12 @@
 
 Why: `features.name_bound` needs the skeleton (`names.skeleton`) of each word of each
 blocking candidate and of its words run together; computed at request time, in a process that
-has not met those words before, they were about a third of the bound's cost (~6 µs each, some
+has not met those words before, they were ~30% of the bound's cost (~6 µs each, some
 75 per query). One line per name of the snapshot's `names` table, in the same order:
 the token skeletons separated by spaces, a tab, then the skeleton of the words that
 `compare_names` runs together for the entity's schema (digits and, in names that are not
-persons', Roman numerals left out).
+persons', Roman numerals left out). The lines are what `skeleton` gave at build time: a change
+to `skeleton` must bump `snapshot_build.FORMAT`, or the resolver's bound would use stale ones.
 """
 
 from __future__ import annotations

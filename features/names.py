@@ -184,6 +184,8 @@ def skeleton(token: str) -> str:
     """Fold romanisation variants of one token: kh/h/j, ya/ia/a, -ev/-yev/-iev, c/k, w/v, doubles.
 
     "mekhanika" and "mejanica" both become "mehanika"; "yevgeniy" and "evgenii" become "evgeni".
+    Snapshots store the skeletons of listed names (`features.name_skeletons`): a change here
+    needs a bump of `snapshot_build.FORMAT`.
     """
     for sub, repl, guards in _SKELETON_STEPS:
         for guard in guards:
