@@ -112,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resolutions", type=Path, help="write each query's resolution here, one line each, to diff versions")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -141,6 +142,9 @@ def main() -> None:
         new = timed([lambda p=p: resolve_party(p, snapshot, MATCH_THRESHOLD) for p in parties])
         again = timed([lambda p=p: resolve_party(p, snapshot, MATCH_THRESHOLD) for p in parties])
         figures |= percentiles("resolve_new", new) | percentiles("resolve_repeat", again)
+        if args.resolutions:
+            args.resolutions.write_text("".join(f"{p.name!r}\t{resolve_party(p, snapshot, MATCH_THRESHOLD)!r}\n"
+                                                for p in warm + parties))
         resolved = sum(resolve_party(p, snapshot, MATCH_THRESHOLD) is not None for p in parties[: len(parties) // 2])
         figures["perturbed_resolved_share"] = resolved / (len(parties) // 2)
 

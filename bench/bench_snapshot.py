@@ -138,19 +138,31 @@ def _quantiles(seconds: list[float]) -> tuple[float, float]:
     return round(statistics.median(ms), 3), round(ms[int(0.99 * (len(ms) - 1))], 3)
 
 
-def resolution(snapshot: Snapshot, parties: list[Party]) -> dict:
+def resolution(snapshot: Snapshot, parties: list[Party], resolutions: Path | None = None) -> dict:
     """Resolution latency, cold (names never seen) then warm (the same parties again), and
-    where the cold time goes: keying the query name, the candidate lookup, the rest."""
-    def clock(func, items):
-        times = []
+    where the cold time goes: keying the query name, the candidate lookup, the rest. With
+    `resolutions`, each query and what it resolved to is written there, one line each, so that
+    two versions of the resolver can be diffed."""
+    results = []
+    cpu: dict[str, list[float]] = {}
+
+    def clock(func, items, label=None):
+        """Wall-clock seconds per call; with `label`, this thread's CPU seconds as well, which
+        a machine shared with other jobs does not inflate with preemption."""
+        times, cpu_times = [], []
         for item in items:
-            started = time.perf_counter()
-            func(item)
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            results.append(func(item))
+            cpu_times.append(time.thread_time() - started_cpu)
             times.append(time.perf_counter() - started)
+        if label:
+            cpu[label] = cpu_times
         return times
 
     name_key.cache_clear()
-    cold = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties)
+    cold = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties, "resolve_cold_cpu")
+    if resolutions:
+        resolutions.write_text("".join(f"{p!r}\t{r!r}\n" for p, r in zip(parties, results)))
     warm = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties)
     name_key.cache_clear()
     keying = clock(lambda p: name_key(p.name), parties)
@@ -158,16 +170,18 @@ def resolution(snapshot: Snapshot, parties: list[Party]) -> dict:
     figures = {}
     for label, times in (("resolve_cold", cold), ("resolve_warm", warm), ("name_key", keying), ("candidates", lookup)):
         figures[f"{label}_p50_ms"], figures[f"{label}_p99_ms"] = _quantiles(times)
+    figures["resolve_cold_cpu_p50_ms"], figures["resolve_cold_cpu_p99_ms"] = _quantiles(cpu["resolve_cold_cpu"])
+    figures["load_average"] = round(os.getloadavg()[0], 2)
     figures["resolve_p50_ms"], figures["resolve_p99_ms"] = figures["resolve_cold_p50_ms"], figures["resolve_cold_p99_ms"]
     return figures
 
 
-def measure(directory: Path, count: int, seed: int) -> dict:
+def measure(directory: Path, count: int, seed: int, resolutions: Path | None = None) -> dict:
     """Run in a fresh interpreter: load, resolve, then fork two 'workers' that resolve too."""
     snapshot = Snapshot(directory)
     figures = {f"loaded_{k}": v for k, v in smaps().items()}
     parties = queries(snapshot, count, seed)
-    figures.update(resolution(snapshot, parties))
+    figures.update(resolution(snapshot, parties, resolutions))
     figures.update({f"after_lookups_{k}": v for k, v in smaps().items()})
     pipes = []
     for worker in range(2):
@@ -197,9 +211,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--measure-only", action="store_true", help="measure an already built --snapshot")
+    parser.add_argument("--resolutions", type=Path, help="with --measure-only: write each query's resolution here")
     args = parser.parse_args(argv)
     if args.measure_only:
-        print(json.dumps(measure(args.snapshot, args.queries, args.seed)))
+        print(json.dumps(measure(args.snapshot, args.queries, args.seed, args.resolutions)))
         return
     if args.registry is None:
         parser.error("the registry file is required unless --measure-only")

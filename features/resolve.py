@@ -6,10 +6,10 @@ names through the blocking index, scored with `compare_names`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from features.identifiers import Identifier
+from features.name_bound import QueryBound
 from features.names import NameKey, compare_names, name_key
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -39,39 +39,87 @@ def _by_identifier(identifiers: tuple[Identifier, ...], snapshot: Snapshot) -> R
     return None
 
 
-def _scored(query: NameKey, snapshot: Snapshot) -> Iterator[tuple[int, float, NameKey]]:
-    """(entity row, score, listed name) of the names that may match `query`.
+def _by_name(name: str, country: str | None, snapshot: Snapshot, threshold: float) -> Resolution | None:
+    """The best-scoring listed name at least `threshold` alike, the sanctioned one on a tie.
 
     A listed name of exactly the query's tokens is a full match, which no other name can beat,
-    so only such names are returned when there are any (a name of the same words in another
-    order, which would tie, is not looked for; nor is a better-placed fuzzy match when the exact
-    one is in another country); else the blocking candidates, each compared as the kind of
-    entity it is (a Roman numeral is a series in a company's name, not in a person's).
+    so only such names count when there are any (a name of the same words in another order,
+    which would tie, is not looked for; nor is a better-placed fuzzy match when the exact one
+    is in another country); else the blocking candidates, each compared as the kind of entity it
+    is (a Roman numeral is a series in a company's name, not in a person's). A name match in
+    another country scores 0.9 of its similarity: weaker evidence.
+
+    Candidates are compared with `compare_names` only when `QueryBound.upper`, a cheap upper
+    bound on their score, says they may reach the threshold, highest bound first, and only while
+    they may still beat (or tie with) the best score found: the result is that of comparing every
+    candidate in the index's order and keeping the first of the highest (score, sanctioned).
     """
+    return snapshot.memo(_by_key)(name_key(name), country, threshold)
+
+
+def _by_key(snapshot: Snapshot, query: NameKey, country: str | None, threshold: float) -> Resolution | None:
+    """`_by_name` of a name keyed: memoised per snapshot by key (`Snapshot.memo`), since one
+    party's names differ mostly in what keying removes ("Juniper Trading LLC", "ТОО «Juniper
+    Trading»"), which the memo of `resolve_party`, by name, does not see."""
     exact = snapshot.exact_names(query)
     if exact:
-        yield from ((row, 1.0, query) for row in exact)
-        return
-    for row, key in snapshot.name_candidates(query):
-        yield row, compare_names(query, key, schema=snapshot.schema(row)), key
-
-
-def _by_name(name: str, country: str | None, snapshot: Snapshot, threshold: float) -> Resolution | None:
-    query = name_key(name)
+        scored = [(row, 1.0, query) for row in exact]
+    else:
+        scored = _bounded(query, country, snapshot, threshold)
     best: Resolution | None = None
-    for row, score, key in _scored(query, snapshot):
+    for row, score, key in scored:
         if score < threshold:
             continue
-        if country:  # a name match in another country is weaker evidence
-            countries = snapshot.countries(row)
-            if countries and country.lower() not in countries:
-                score *= 0.9
-                if score < threshold:
-                    continue
+        if _elsewhere(country, snapshot, row):
+            score *= 0.9
+            if score < threshold:
+                continue
         candidate = Resolution(row, round(score, 4), "name", " ".join(key.tokens))
         if best is None or (candidate.score, snapshot.sanctioned[row]) > (best.score, snapshot.sanctioned[best.row]):
             best = candidate
     return best
+
+
+def _elsewhere(country: str | None, snapshot: Snapshot, row: int) -> bool:
+    """Whether the party's country is known and the entity's countries, known too, lack it."""
+    if not country:
+        return False
+    countries = snapshot.countries(row)
+    return bool(countries) and country.lower() not in countries
+
+
+def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold: float) -> list[tuple[int, float, NameKey]]:
+    """(entity row, score, listed name) of the blocking candidates that may be the best match,
+    in the index's order; the others cannot reach `threshold` or the best score (see `_by_name`).
+
+    A skipped candidate's bound, times 0.9 in another country as its score would be, is below
+    the threshold, or rounds below the best rounded score already found; scores only rise as
+    candidates are compared, so it could neither pass nor displace the best, ties included.
+    """
+    bound = QueryBound(query)
+    open_: list[tuple[float, int, int, NameKey]] = []
+    for index, (row, key, skeletons) in enumerate(snapshot.name_candidates_with_skeletons(query)):
+        upper = bound.upper(key, snapshot.schema(row), skeletons)
+        if upper < threshold:
+            continue
+        if _elsewhere(country, snapshot, row):
+            upper *= 0.9
+            if upper < threshold:
+                continue
+        open_.append((upper, index, row, key))
+    open_.sort(key=lambda item: -item[0])  # stable: the index's order among equal bounds
+    scored: list[tuple[int, int, float, NameKey]] = []
+    best = -1.0
+    for upper, index, row, key in open_:
+        if round(upper, 4) < best:
+            break  # nor can any later one: bounds are sorted
+        score = compare_names(query, key, schema=snapshot.schema(row))
+        scored.append((index, row, score, key))
+        final = score * 0.9 if _elsewhere(country, snapshot, row) else score
+        if final >= threshold:
+            best = max(best, round(final, 4))
+    scored.sort(key=lambda item: item[0])
+    return [(row, score, key) for _, row, score, key in scored]
 
 
 def _resolve(snapshot: Snapshot, name: str, country: str | None, identifiers: tuple[Identifier, ...],

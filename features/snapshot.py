@@ -12,6 +12,7 @@ import numpy as np
 
 from features.graph import link_type, phrase
 from features.hashing import key64, keys64
+from features.name_skeletons import TABLE
 from features.names import NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.stringtable import StringTable
@@ -42,6 +43,7 @@ class Snapshot:
             self.sanctioned = load("sanctioned")
             self._incorporated = load("incorporated")
             self._names = StringTable(self.directory / "names")
+            self._skeletons = StringTable(self.directory / TABLE)
             self._countries = StringTable(self.directory / "countries")
             self._name_entity = load("name_entity")
             self._schema = load("schema")
@@ -117,6 +119,15 @@ class Snapshot:
 
     def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
         """Names sharing the most blocking keys with `key`, rarest keys first: (entity row, name key)."""
+        return [(row, NameKey(tuple(self._names[name].split()))) for row, name in self._candidate_names(key)]
+
+    def name_candidates_with_skeletons(self, key: NameKey) -> list[tuple[int, NameKey, str]]:
+        """`name_candidates`, each with its line of `features.name_skeletons`."""
+        return [(row, NameKey(tuple(self._names[name].split())), self._skeletons[name])
+                for row, name in self._candidate_names(key)]
+
+    def _candidate_names(self, key: NameKey) -> list[tuple[int, int]]:
+        """(entity row, name index) of the names sharing the most blocking keys with `key`."""
         postings = sorted(self._postings(self._block, block_keys(key)), key=len)
         if not postings:
             return []
@@ -128,9 +139,7 @@ class Snapshot:
         rows, counts = rows[starts], np.diff(np.append(starts, len(rows)))
         if len(rows) > CANDIDATES:
             rows = rows[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
-        names = rows.tolist()
-        return [(row, NameKey(tuple(self._names[name].split())))
-                for row, name in zip(self._name_entity[rows].tolist(), names)]
+        return list(zip(self._name_entity[rows].tolist(), rows.tolist()))
 
     def hops(self, row: int) -> int | None:
         """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""

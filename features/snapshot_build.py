@@ -17,10 +17,11 @@ import numpy as np
 
 from features.entities import Deletion, Entity, Link, Record
 from features.graph import build_edges, link_rows, nearest_sanctioned
+from features.name_skeletons import write_name_skeletons
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 4  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes
+FORMAT = 5  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 __all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
@@ -89,6 +90,7 @@ def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dic
     np.save(directory / "schema.npy", np.fromiter((code[e.schema] for e in entities), dtype=np.uint8, count=len(entities)))
     name_rows = joined("name_entity")
     np.save(directory / "name_entity.npy", name_rows)
+    write_name_skeletons(directory, schemas)  # for the resolver's bound (features.name_bound)
     name_base = np.cumsum([0] + [len(c.name_entity) for c in chunks[:-1]])
     _index(joined("block_hash"), np.concatenate([c.block_name + base for c, base in zip(chunks, name_base)]),
            directory, "block")

@@ -1,0 +1,217 @@
+"""The resolver's bound on `compare_names` is sound, and resolution with it is unchanged.
+
+Soundness: `QueryBound.upper` >= `compare_names` on random names built to hit every rule of
+`token_similarity` (skeleton variants, typos, initials, vowel-less words, prefixes, given names
+rigour knows, name-forming endings, numbers and Roman numerals, generic company words) and on
+the real pairs of the nomenklatura bench; `max_ratio` against brute force; the precomputed
+skeleton lines against computing them. Resolution: the same answer as comparing every
+candidate in the index's order, on a snapshot of the bundled excerpts and generated names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from features.name_bound import QueryBound, max_ratio, sim_bound
+from features.name_eval import read_pairs
+from features.name_skeletons import _lines, listed_skeletons, parse
+from features.names import _SKELETON_RULES, MATCH_THRESHOLD, NameKey, compare_names, name_ids, name_key, skeleton, token_similarity
+from features.resolve import Resolution, _by_name
+from features.snapshot import Snapshot
+from features.snapshot_build import build_snapshot
+from features.entities import Entity
+
+BENCH = (Path(__file__).resolve().parents[2] / "../shared/data/external/name-matching/nomenklatura_name_bench_cases.csv").resolve()
+SCHEMAS = [None, "Person", "Company", "Organization", "LegalEntity", "Vessel"]
+SYLLABLES = ["ka", "ra", "to", "mi", "kh", "zhe", "ya", "ia", "ov", "ev", "ch", "tch", "sch", "ph", "w", "x", "q", "ck",
+             "ce", "tz", "y", "ou", "oo", "ee", "ij", "dj", "dzh", "mm", "nn", "al", "bek", "ul", "lah"]
+# Words rigour knows as given names (name ids), generic company words, name-forming endings.
+NAMED = ["ivan", "ivanov", "sergey", "sergei", "ted", "theodore", "alexander", "aleksandr", "sasha", "anna", "yuri",
+         "kara", "mohammed", "muhammad", "mhmmd", "jonsdottir", "tomasdottir", "hamidullah", "ivanovich", "petrovich"]
+GENERIC = ["trading", "group", "logistics", "invest", "technologies", "import", "holding", "shipping", "bank"]
+NUMBERS = ["1", "22", "23", "ii", "iii", "iv", "xi", "vi", "2024"]
+
+
+def _word(rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.25:
+        return rng.choice(NAMED)
+    if kind < 0.35:
+        return rng.choice(GENERIC)
+    if kind < 0.42:
+        return rng.choice(NUMBERS)
+    if kind < 0.47:
+        return rng.choice("abcdefghijklmnopqrstuvwxyz")  # an initial
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4)))
+
+
+def _variant(word: str, rng: random.Random) -> str:
+    """The word as another spelling might have it: a typo, a romanisation, a cut, its consonants."""
+    kind = rng.randrange(6)
+    if kind == 0 and len(word) > 2:
+        i = rng.randrange(len(word))
+        return word[:i] + rng.choice("aeiouktsrh") + word[i + 1:]
+    if kind == 1:
+        for a, b in (("kh", "h"), ("y", "i"), ("w", "v"), ("ch", "tch"), ("j", "dzh"), ("ks", "x"), ("ou", "u"), ("e", "ee")):
+            if a in word:
+                return word.replace(a, b, 1)
+    if kind == 2 and len(word) > 4:
+        return word[: rng.randint(3, len(word) - 1)]
+    if kind == 3:
+        return "".join(ch for ch in word if ch not in "aeiou") or word
+    if kind == 4 and len(word) > 3:
+        i = rng.randrange(len(word) - 1)
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word
+
+
+def _pair(rng: random.Random) -> tuple[NameKey, NameKey]:
+    a = [_word(rng) for _ in range(rng.randint(1, 4))]
+    if rng.random() < 0.7:  # related names: some words shared or varied, some dropped or added
+        b = [_variant(w, rng) for w in a if rng.random() < 0.85] + [_word(rng) for _ in range(rng.randint(0, 2))]
+        rng.shuffle(b)
+    else:
+        b = [_word(rng) for _ in range(rng.randint(1, 4))]
+    return NameKey(tuple(a)), NameKey(tuple(b or [_word(rng)]))
+
+
+def _check(query: NameKey, listed: NameKey, schema: str | None) -> None:
+    exact = compare_names(query, listed, schema=schema)
+    line = listed_skeletons(listed.tokens, schema) if schema else None
+    for bound in (QueryBound(query).upper(listed, schema), QueryBound(query).upper(listed, schema, line)):
+        assert bound >= exact, (query, listed, schema, bound, exact)
+
+
+def test_bound_is_never_below_the_score_on_random_names():
+    rng = random.Random(20261123)
+    for _ in range(6000):
+        query, listed = _pair(rng)
+        _check(query, listed, rng.choice(SCHEMAS))
+
+
+def test_bound_on_the_nomenklatura_bench_pairs():
+    if not BENCH.exists():
+        pytest.skip(f"{BENCH} not available")
+    for schema, name1, name2, _ in read_pairs(BENCH):
+        for a, b in ((name1, name2), (name2, name1)):
+            for kind in (schema, None, "Person", "Company"):
+                _check(name_key(a), name_key(b), kind)
+
+
+def test_bound_prunes_what_cannot_match():
+    """Not only sound but useful: a name sharing one word of two scores far below the threshold."""
+    query = name_key("Galvora Kestrel Trading")
+    assert QueryBound(query).upper(name_key("Galvora Marrow Shipping"), "Company") < MATCH_THRESHOLD
+    assert QueryBound(query).upper(name_key("Galvora Kestrel Trading LLC"), "Company") >= 1.0
+
+
+def test_sim_bound_is_token_similarity_for_words_without_name_ids():
+    rng = random.Random(7)
+    for _ in range(5000):
+        a, b = _word(rng), _variant(_word(rng), rng) if rng.random() < 0.5 else _word(rng)
+        bound = sim_bound(a, skeleton(a), b, skeleton(b), bool(name_ids(a)))
+        assert bound >= token_similarity(a, b), (a, b)
+        if not name_ids(a):
+            assert bound == token_similarity(a, b), (a, b)
+
+
+def test_max_ratio_is_the_maximum_over_subsets_and_weights():
+    rng = random.Random(3)
+    for _ in range(400):
+        terms = [(rng.uniform(0.6, 1.0), lo, lo * rng.choice([1.0, 2.0])) for lo in
+                 (rng.uniform(0.5, 3.0) for _ in range(rng.randint(1, 5)))]
+        fixed, cost = rng.choice([0.0, rng.uniform(0.5, 4.0)]), rng.choice([0.3, 0.7, 1.5])
+        best = 0.0
+        for chosen in itertools.product((None, "lo", "hi"), repeat=len(terms)):
+            num = sum(s * (lo if c == "lo" else hi) for (s, lo, hi), c in zip(terms, chosen) if c)
+            den = sum((lo if c == "lo" else hi) if c else cost * lo for (s, lo, hi), c in zip(terms, chosen)) + cost * fixed
+            best = max(best, num / den)
+        assert max_ratio(terms, fixed, cost) >= best - 1e-12
+        assert max_ratio(terms, fixed, cost) <= best + 1e-9
+
+
+def test_skeleton_guards_change_nothing():
+    def reference(token: str) -> str:
+        for pattern, repl in _SKELETON_RULES:
+            token = pattern.sub(repl, token)
+        return token
+
+    rng = random.Random(11)
+    words = {"".join(rng.choice("abcdehijkopqstuwxyz") for _ in range(rng.randint(1, 12))) for _ in range(20000)}
+    words |= {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 5))) for _ in range(20000)}
+    for word in words:
+        assert skeleton.__wrapped__(word) == reference(word), word
+
+
+def test_skeleton_lines():
+    assert parse(listed_skeletons(("mekhanika", "22", "iv"), "Company")) == (["mehanika", "2", "iv"], "mehanika")
+    assert parse(listed_skeletons(("mekhanika", "22", "iv"), "Person")) == (["mehanika", "2", "iv"], skeleton("mekhanikaiv"))
+    assert parse(listed_skeletons((), "Company")) == ([], "")
+
+    class Table(list):
+        pass
+
+    names = Table(["nebesnaya mekhanika", "fund ii", "", "ivan"])
+    schemas = ["Company", "Company", "Company", "Person"]
+    assert list(_lines(names, schemas)) == [listed_skeletons(tuple(n.split()), s) for n, s in zip(names, schemas)]
+
+
+# --- resolution unchanged ---------------------------------------------------------------
+
+def _reference(name: str, country: str | None, snapshot: Snapshot, threshold: float) -> Resolution | None:
+    """Resolution as before the bound: every candidate compared, in the index's order."""
+    query = name_key(name)
+    exact = snapshot.exact_names(query)
+    scored = [(row, 1.0, query) for row in exact] if exact else [
+        (row, compare_names(query, key, schema=snapshot.schema(row)), key) for row, key in snapshot.name_candidates(query)]
+    best = None
+    for row, score, key in scored:
+        if score < threshold:
+            continue
+        if country:
+            countries = snapshot.countries(row)
+            if countries and country.lower() not in countries:
+                score *= 0.9
+                if score < threshold:
+                    continue
+        candidate = Resolution(row, round(score, 4), "name", " ".join(key.tokens))
+        if best is None or (candidate.score, snapshot.sanctioned[row]) > (best.score, snapshot.sanctioned[best.row]):
+            best = candidate
+    return best
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Snapshot, list[str]]:
+    """A snapshot of names made to collide (shared words, variants, duplicates in two countries)."""
+    rng = random.Random(5)
+    entities, names = [], []
+    for i in range(3000):
+        words = [_word(rng) for _ in range(rng.randint(1, 4))]
+        if i and rng.random() < 0.4:  # a relative of an earlier name
+            words = [_variant(w, rng) for w in names[rng.randrange(len(names))].split()] + words[:1]
+        name = " ".join(words)
+        names.append(name)
+        entities.append(Entity(id=f"g-{i}", source="test", schema=rng.choice(["Person", "Company", "Organization"]), names=[name],
+                               countries=[rng.choice(["ru", "kz", "ae"])], sanctions=["x"] if rng.random() < 0.3 else []))
+    directory = tmp_path_factory.mktemp("bound-snap")
+    build_snapshot(entities, directory, [])
+    queries = [" ".join(_variant(w, rng) for w in rng.choice(names).split()) for _ in range(900)]
+    queries += [" ".join(_word(rng) for _ in range(rng.randint(1, 3))) for _ in range(300)]
+    return Snapshot(directory), queries
+
+
+def test_resolution_is_that_of_comparing_every_candidate(generated):
+    snapshot, queries = generated
+    rng = random.Random(9)
+    resolved = 0
+    for query in queries:
+        country = rng.choice([None, "ru", "kz", "de"])
+        for threshold in (MATCH_THRESHOLD, 0.7):
+            expected = _reference(query, country, snapshot, threshold)
+            assert _by_name(query, country, snapshot, threshold) == expected, (query, country, threshold)
+            resolved += expected is not None
+    assert resolved > 300  # the queries do resolve, so the comparison means something
