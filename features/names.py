@@ -236,8 +236,9 @@ def token_similarity(a: str, b: str) -> float:
     """Similarity of two words in [0, 1]: spelling first, then the shapes names take when abridged.
 
     An initial ("v") matches the words it starts; a word without vowels ("mhmmd") matches a word
-    with those consonants; a truncated word ("alexa") matches its start. These get less than a
-    full match, because they say less.
+    with those consonants; a truncated word ("alexa") matches its start, unless only the longer
+    is a patronymic: "Ivanov" is a surname, not "Ivanovich" cut short. These get less than a full
+    match, because they say less.
     """
     if a == b:
         return 1.0
@@ -250,7 +251,7 @@ def token_similarity(a: str, b: str) -> float:
     a, b = _stems(a, b)
     sa, sb = skeleton(a), skeleton(b)
     edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
-    if len(short) >= 3 and long_.startswith(short):
+    if len(short) >= 3 and long_.startswith(short) and not _only_patronymic(long_, short):
         edit = max(edit, 0.8)
     if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
         edit = max(edit, 0.85)
@@ -259,6 +260,11 @@ def token_similarity(a: str, b: str) -> float:
     if edit < SAME_NAME_SIMILARITY and (ids := name_ids(a)) and ids & name_ids(b):
         edit = SAME_NAME_SIMILARITY
     return edit
+
+
+def _only_patronymic(word: str, other: str) -> bool:
+    """Whether `word` has a patronymic's ending and `other` has none ("ivanovich", "ivanov")."""
+    return bool(_PATRONYMIC_SUFFIX.search(word)) and not _PATRONYMIC_SUFFIX.search(other)
 
 
 @lru_cache(maxsize=200_000)

@@ -103,6 +103,7 @@ def test_same_numbers_match():
     ("Vladimir Vladimirovich Putin", "Putin Vladimir"),
     ("V. V. Putin", "Vladimir Vladimirovich Putin"),
     ("Sergey Lavrov", "Сергей Викторович Лавров"),
+    ("Alexa Volkova", "Alexandra Volkova"),  # a given name cut short still matches
 ])
 def test_person_name_variants_match(a, b):
     assert score(a, b, "Person") >= MATCH_THRESHOLD
@@ -111,6 +112,7 @@ def test_person_name_variants_match(a, b):
 @pytest.mark.parametrize("a, b", [
     ("Ivan Petrovich Sidorov", "Pyotr Ivanovich Sidorov"),
     ("Ivan Sidorov", "Ivan Smirnov"),
+    ("Ivanov Ivan", "LOOR Ivan Ivanovich"),  # a surname is not a patronymic cut short
 ])
 def test_different_people_do_not_match(a, b):
     assert score(a, b, "Person") < MATCH_THRESHOLD
