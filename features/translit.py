@@ -3,18 +3,23 @@
 Hand-written for speed: rigour's `ascii_text` (ICU4X's Cyrillic-Latin transform) costs ~10 us
 per Cyrillic character, and a registry of a million entities has some 500,000 distinct Cyrillic
 words, minutes of a snapshot build. The table below reproduces rigour 2.6.1's output exactly for
-lower-case words made only of its letters; tests/features/test_translit.py checks it against
-rigour letter by letter, on every pair and a sample of triples in several contexts, and on the
-words of the bundled lists. Anything else (capitals, other letters, digits, punctuation, mixed
-scripts) goes to rigour, as before.
+lower-case words made only of its letters, digits and common punctuation (quotes such as
+«», which Russian company names carry); tests/features/test_translit.py checks it against
+rigour letter by letter, on every pair and a sample of triples in several contexts, with each
+punctuation mark around and between them, and on the words of the bundled lists. Anything else
+(capitals, Latin or other letters, other symbols) goes to rigour, as before.
 
-rigour's transform is not letter by letter in general: a word-final "ий" or "ый" is "y", and
-some letters switch the whole word to another language's scheme (Ukrainian "і" turns "г" into
-"h" and "и" into "y"; Serbian and Macedonian letters do similar things). Those letters are
-therefore left out of the table, so words holding them take rigour's path.
+rigour's transform is not letter by letter in general: "ий" or "ый" before the end of a run of
+letters (the word's end, a digit or a punctuation mark) is "y", and some letters switch the
+whole word to another language's scheme (Ukrainian "і" turns "г" into "h" and "и" into "y";
+Serbian and Macedonian letters do similar things). Those letters are therefore left out of the
+table, so words holding them take rigour's path.
 """
 
 from __future__ import annotations
+
+import re
+import string
 
 from rigour.text.translit import ascii_text
 
@@ -28,17 +33,20 @@ _LETTERS = {
     "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
 }
 LETTERS = "".join(_LETTERS)
-_TABLE = str.maketrans(_LETTERS)
-# Word endings rigour reads as one sound.
-_FINAL = (("ий", "y"), ("ый", "y"))
+# Marks and digits rigour keeps as they are, and the quotes and signs it spells in ASCII.
+MARKS = {**{ch: ch for ch in string.punctuation + string.digits},
+          "«": "<<", "»": ">>", "“": '"', "”": '"', "„": ",,", "‘": "'", "’": "'", "№": "No"}
+_KNOWN = LETTERS + "".join(MARKS)
+_TABLE = str.maketrans({**_LETTERS, **MARKS})
+# "ий" and "ый" ending a run of letters are "y", as "ы" is: rewritten to "ы" before the table.
+_FINAL = re.compile(f"[иы]й(?![{LETTERS}])")
 
 
 def ascii_word(word: str) -> str:
-    """rigour's `ascii_text(word)`, without rigour's cost when the word is lower-case Cyrillic
-    of the table's letters (`word` is one word: no spaces)."""
-    if not word or word.strip(LETTERS):  # empty, or some character outside the table
+    """rigour's `ascii_text(word)`, without rigour's cost when every character of the word is
+    in the table (`word` is one word: a space is outside the table)."""
+    if not word or word.strip(_KNOWN):  # empty, or some character outside the table
         return ascii_text(word)
-    for ending, latin in _FINAL:
-        if word.endswith(ending):
-            return word[: -len(ending)].translate(_TABLE) + latin
+    if "й" in word:
+        word = _FINAL.sub("ы", word)
     return word.translate(_TABLE)

@@ -9,7 +9,7 @@ from rigour.text.translit import ascii_text
 
 from features.entities import Entity
 from features.lists import read_list
-from features.translit import LETTERS, ascii_word
+from features.translit import LETTERS, MARKS, ascii_word
 
 DEFAULT_LISTS = Path(__file__).resolve().parents[2] / "service" / "data" / "default_lists"
 # Letters around the tested ones: a consonant, a vowel, a word boundary.
@@ -38,8 +38,21 @@ def test_triples_and_longer_words_are_rigours():
         assert ascii_word(word) == ascii_text(word), word
 
 
+def test_marks_around_and_between_letters_are_rigours():
+    for mark in MARKS:
+        assert ascii_word(mark) == ascii_text(mark), mark
+        for letter in LETTERS:
+            for word in (mark + letter, letter + mark, f"к{letter}{mark}к", f"{mark}и{letter}", f"и{letter}{mark}{mark}"):
+                assert ascii_word(word) == ascii_text(word), word
+    rng = random.Random(2)
+    for _ in range(3000):
+        word = "".join(rng.choices(LETTERS + "".join(MARKS) + "ийый" * 3, k=rng.randint(2, 12)))
+        assert ascii_word(word) == ascii_text(word), word
+
+
 @pytest.mark.parametrize("word", ["дмитрий", "красный", "сергей", "ёлка", "подъём", "щука", "қазақстан", "өскемен",
-                                  "ЩУКА", "Юрий", "київ", "іго", "ђорђе", "ооо1", "ала_тоо", "abc", "", "мир-2"])
+                                  "ЩУКА", "Юрий", "київ", "іго", "ђорђе", "ооо1", "ала_тоо", "abc", "", "мир-2",
+                                  "«дмитрий»", "«ромашка", "№1", "ий«ий", "«ооо»", "aбв", "мир€"])
 def test_words_outside_the_table_go_to_rigour(word):
     assert ascii_word(word) == ascii_text(word)
 
