@@ -8,6 +8,7 @@ entities mark their `entity` as sanctioned, as does the topic `sanction`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ NAME_PROPS = ("name", "alias", "previousName")
 # Files from this size on are parsed by worker processes, a batch of lines at a time: building
 # FtM proxies costs tens of microseconds a line, minutes for a registry of millions of lines.
 PARALLEL_FROM_BYTES = 32 << 20
-BATCH = 20_000
+BATCH_BYTES = 4 << 20
 # The relation schemas read as links, with the properties holding their two ends.
 EDGE_PROPS = {name: (schema.source_prop.name, schema.target_prop.name)
               for name in LINK_PHRASES if (schema := model.get(name)) is not None and schema.edge}
@@ -150,12 +151,17 @@ def plain_entity(data) -> PlainEntity | None:
     if not (entity_id and isinstance(entity_id, str) and isinstance(properties, dict)):
         return None
     schema, country_props = found
-    kept = {}
-    for prop, values in properties.items():
-        if prop in schema.properties:
-            if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
-                return None
-            kept[prop] = list(dict.fromkeys(values))
+    known, kept = schema.properties, {}
+    try:
+        for prop, values in properties.items():
+            if prop in known:
+                if type(values) is not list:
+                    return None
+                "".join(values)  # a TypeError unless every value is a string
+                # A single value is kept as the object's own list: nothing changes these lists.
+                kept[prop] = list(dict.fromkeys(values)) if len(values) > 1 else values
+    except TypeError:
+        return None
     return PlainEntity(entity_id, schema, kept, country_props)
 
 
@@ -266,11 +272,12 @@ def json_lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield lineno, line
 
 
-def _parse_batch(path: Path, batch: list[tuple[int, bytes]]) -> tuple:
-    """A worker's share: ("ok", collector state) or ("error", line, message) at the first bad line."""
+def _parse_batch(path: Path, first: int, block: bytes) -> tuple:
+    """A worker's share, whole lines from line `first` on: ("ok", collector state) or ("error",
+    line, message) at the first bad line."""
     collector = FtmCollector(path)
     try:
-        for lineno, raw in batch:
+        for lineno, raw in enumerate(io.BytesIO(block), first):  # lines cut as in the file
             if (line := _decoded(path, lineno, raw)) is not None:
                 collector.add_object(lineno, parse_json(path, lineno, line))
     except ListFormatError as exc:  # its constructor takes three arguments: it does not unpickle
@@ -278,23 +285,24 @@ def _parse_batch(path: Path, batch: list[tuple[int, bytes]]) -> tuple:
     return ("ok", collector.export())
 
 
-def _batches(path: Path) -> Iterator[list[tuple[int, bytes]]]:
+def _batches(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(first line number, whole lines as one block of about BATCH_BYTES): one bytes object is
+    much cheaper to cut and send to a worker than as many objects as lines."""
     with path.open("rb") as handle:
-        batch: list[tuple[int, bytes]] = []
-        for numbered in enumerate(handle, 1):
-            batch.append(numbered)
-            if len(batch) == BATCH:
-                yield batch
-                batch = []
-        yield batch
+        lineno = 1
+        while block := handle.read(BATCH_BYTES):
+            if not block.endswith(b"\n"):
+                block += handle.readline()
+            yield lineno, block
+            lineno += block.count(b"\n")
 
 
 def _parsed_in_workers(path: Path, workers: int) -> Iterator[tuple]:
     """`_parse_batch` of each batch, in file order, with few batches in flight so memory stays flat."""
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         pending: deque = deque()
-        for batch in _batches(path):
-            pending.append(pool.apply_async(_parse_batch, (path, batch)))
+        for first, block in _batches(path):
+            pending.append(pool.apply_async(_parse_batch, (path, first, block)))
             if len(pending) > 2 * workers:
                 yield pending.popleft().get()
         while pending:
