@@ -14,12 +14,13 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from features.entities import Entity
 from features.graph import attribute_labels
-from features.hashing import keys64
+from features.hashing import key64, keys64
 from features.name_variants import listed_name_variants
 from features.names import block_keys, name_key
 from features.stringtable import pack
@@ -29,6 +30,8 @@ EPOCH = dt.date(1970, 1, 1)
 CHUNK = 20_000
 # Below this many entities a worker pool costs more than it saves.
 PARALLEL_FROM = 50_000
+# Blocking keys are word skeletons, shared by many names: each is hashed once per worker.
+_block_key64 = lru_cache(maxsize=500_000)(key64)
 
 
 @dataclass
@@ -69,14 +72,14 @@ def _record(entity: Entity) -> str:
 
 def entity_rows(entities: list[Entity], start: int) -> Rows:
     """The rows of `entities`, the first of which is snapshot row `start`."""
-    name_entity, names, block, block_name, idents, ident_rows, held, held_rows = [], [], [], [], [], [], [], []
+    name_entity, names, block_hashes, block_name, idents, ident_rows, held, held_rows = [], [], [], [], [], [], [], []
     for i, entity in enumerate(entities, start):
         for name in dict.fromkeys(v for listed in entity.names for v in listed_name_variants(listed)):
             key = name_key(name)
             if not key.tokens:
                 continue
             for k in block_keys(key):
-                block.append(k)
+                block_hashes.append(_block_key64(k))
                 block_name.append(len(names))
             name_entity.append(i)
             names.append(" ".join(key.tokens))
@@ -98,7 +101,7 @@ def entity_rows(entities: list[Entity], start: int) -> Rows:
         names=pack(names),
         countries=pack(" ".join(e.countries) for e in entities),
         exact_hash=keys64(names),
-        block_hash=keys64(block),
+        block_hash=np.array(block_hashes, dtype=np.uint64),
         block_name=as_int32(block_name),
         ident_hash=keys64(idents),
         ident_row=as_int32(ident_rows),
