@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from features.bulk import gc_paused
 from features.entities import Deletion, Entity, Link, Record
 from features.graph import build_edges, link_rows, nearest_sanctioned
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
@@ -74,6 +75,11 @@ def collect(records: Iterable[Record]) -> tuple[list[Entity], list[Link]]:
 
 def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dict]) -> dict:
     """Write a snapshot of `records` into the empty `directory`; return its metadata."""
+    with gc_paused():  # millions of long-lived objects, no cycles (see features.bulk)
+        return _build(records, directory, sources)
+
+
+def _build(records: Iterable[Record], directory: Path, sources: list[dict]) -> dict:
     entities, links = collect(records)
     chunks = list(all_rows(entities))
     joined = lambda field: np.concatenate([getattr(c, field) for c in chunks])  # noqa: E731

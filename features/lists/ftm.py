@@ -19,6 +19,7 @@ from pathlib import Path
 from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
+from features.bulk import gc_paused
 from features.entities import LINK_PHRASES, Entity, Link
 from features.identifiers import Identifier, normalize_identifier
 from features.lists.errors import ListFormatError
@@ -316,8 +317,9 @@ def read_ftm(path: Path) -> Iterator[Entity | Link]:
         for lineno, line in json_lines(path):
             collector.add_object(lineno, parse_json(path, lineno, line))
     else:
-        for result in _parsed_in_workers(path, workers):
-            if result[0] == "error":
-                raise ListFormatError(path, result[1], result[2])
-            collector.absorb(result[1])
+        with gc_paused():  # millions of entities and links, no cycles (see features.bulk)
+            for result in _parsed_in_workers(path, workers):
+                if result[0] == "error":
+                    raise ListFormatError(path, result[1], result[2])
+                collector.absorb(result[1])
     yield from collector.records()
