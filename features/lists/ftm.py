@@ -316,10 +316,12 @@ def read_ftm(path: Path) -> Iterator[Entity | Link]:
     if workers < 2 or path.stat().st_size < PARALLEL_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
         for lineno, line in json_lines(path):
             collector.add_object(lineno, parse_json(path, lineno, line))
-    else:
-        with gc_paused():  # millions of entities and links, no cycles (see features.bulk)
-            for result in _parsed_in_workers(path, workers):
-                if result[0] == "error":
-                    raise ListFormatError(path, result[1], result[2])
-                collector.absorb(result[1])
-    yield from collector.records()
+        yield from collector.records()
+        return
+    with gc_paused():  # millions of entities and links, no cycles (see features.bulk)
+        for result in _parsed_in_workers(path, workers):
+            if result[0] == "error":
+                raise ListFormatError(path, result[1], result[2])
+            collector.absorb(result[1])
+        records = list(collector.records())  # completing the entities allocates too
+    yield from records
