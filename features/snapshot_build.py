@@ -17,8 +17,8 @@ import numpy as np
 
 from features.bulk import gc_paused
 from features.entities import Deletion, Entity, Link, Record
-from features.graph import build_edges, link_rows, nearest_sanctioned
-from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
+from features.graph import build_edges, nearest_sanctioned
+from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows, link_rows
 from features.stringtable import write_packed, write_strings
 
 FORMAT = 4  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes
