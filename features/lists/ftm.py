@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
@@ -226,6 +227,22 @@ class FtmCollector:
         else:
             self.links.extend(links)
 
+    def add_line(self, lineno: int, line: str) -> None:
+        """Add a JSON line. orjson parses ~3x faster than json, but not always the same way (a
+        huge integer becomes a float, NaN and lone surrogates are refused), so its reading is
+        used only when the object takes a plain path, which reads nothing but strings, read
+        alike by both; any other line is parsed again by json and added as before."""
+        try:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            data = None
+        if (links := plain_links(data)) is not None:
+            self.links.extend(links)
+        elif (entity := plain_entity(data)) is not None:
+            self.add(lineno, entity)
+        else:
+            self.add_object(lineno, parse_json(self.path, lineno, line))
+
     def export(self) -> tuple:
         """This collector's state as plain tuples and dicts, which pickle several times faster
         than the dataclasses: what a worker process sends back (see `absorb`)."""
@@ -280,7 +297,7 @@ def _parse_batch(path: Path, first: int, block: bytes) -> tuple:
     try:
         for lineno, raw in enumerate(io.BytesIO(block), first):  # lines cut as in the file
             if (line := _decoded(path, lineno, raw)) is not None:
-                collector.add_object(lineno, parse_json(path, lineno, line))
+                collector.add_line(lineno, line)
     except ListFormatError as exc:  # its constructor takes three arguments: it does not unpickle
         return ("error", exc.line, exc.message)
     return ("ok", collector.export())
@@ -315,7 +332,7 @@ def read_ftm(path: Path) -> Iterator[Entity | Link]:
     workers = os.cpu_count() or 1
     if workers < 2 or path.stat().st_size < PARALLEL_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
         for lineno, line in json_lines(path):
-            collector.add_object(lineno, parse_json(path, lineno, line))
+            collector.add_line(lineno, line)
         yield from collector.records()
         return
     with gc_paused():  # millions of entities and links, no cycles (see features.bulk)

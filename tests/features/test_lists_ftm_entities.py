@@ -7,7 +7,7 @@ import pytest
 
 from bench.gen_registry import main as gen_registry
 from features.lists import ListFormatError
-from features.lists.ftm import FtmCollector, parse_proxy, plain_entity
+from features.lists.ftm import FtmCollector, parse_json, parse_proxy, plain_entity
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ENTITIES = [
@@ -85,3 +85,28 @@ def test_generated_registry_same_as_through_a_proxy(tmp_path):
     objects = [json.loads(line) for line in out.read_text().splitlines()]
     assert sum(plain_entity(data) is not None for data in objects) == 3000
     same_as_proxy(objects)
+
+
+LINES = [
+    '{"id": "a", "schema": "Company", "properties": {"name": ["A"], "nonsense": [123456789012345678901234567890]}}',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": [123456789012345678901234567890]}}',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": [NaN]}}',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["\\ud800 lone surrogate"]}}',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["A"]}, "properties": {"name": ["B"]}}',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["\\u0410\\u041e \\"x\\"", "tab\\there"]}}',
+    '{"id": "r", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": [1e400]}}',
+    '{"id": "r", "schema": "Ownership", "properties": {"owner": [1e400], "asset": ["b"]}}',
+    '{"id": "s", "schema": "Sanction", "properties": {"entity": ["a"], "program": ["P"]}}',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["A"]}} trailing',
+    '{"id": "a", "schema": "Company", "properties": {"name": ["A"]},}',
+    'null', '[1, 2]', '"text"', '{"id": "a", "schema": "Company", "properties": {"name": ["A"]}}\n',
+]
+
+
+@pytest.mark.parametrize("line", LINES, ids=[str(i) for i in range(len(LINES))])
+def test_lines_read_as_json_reads_them(line):
+    """orjson's reading is kept only where it cannot differ from json's."""
+    def via_json(c):
+        c.add_object(1, parse_json(c.path, 1, line))
+
+    assert state(lambda c: c.add_line(1, line)) == state(via_json)
