@@ -42,7 +42,8 @@ def test_marks_around_and_between_letters_are_rigours():
     for mark in MARKS:
         assert ascii_word(mark) == ascii_text(mark), mark
         for letter in LETTERS:
-            for word in (mark + letter, letter + mark, f"к{letter}{mark}к", f"{mark}и{letter}", f"и{letter}{mark}{mark}"):
+            words = (mark + letter, letter + mark, f"к{letter}{mark}к", f"{mark}и{letter}", f"и{letter}{mark}{mark}")
+            for word in words:
                 assert ascii_word(word) == ascii_text(word), word
     rng = random.Random(2)
     for _ in range(3000):
