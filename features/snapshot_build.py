@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from features.bulk import gc_paused
 from features.entities import Deletion, Entity, Link, Record
-from features.graph import build_edges, link_rows, nearest_sanctioned
+from features.graph import build_edges, nearest_sanctioned
 from features.name_skeletons import write_name_skeletons
-from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows
+from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows, link_rows
 from features.stringtable import write_packed, write_strings
 
 FORMAT = 5  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons
@@ -75,6 +76,11 @@ def collect(records: Iterable[Record]) -> tuple[list[Entity], list[Link]]:
 
 def build_snapshot(records: Iterable[Record], directory: Path, sources: list[dict]) -> dict:
     """Write a snapshot of `records` into the empty `directory`; return its metadata."""
+    with gc_paused():  # millions of long-lived objects, no cycles (see features.bulk)
+        return _build(records, directory, sources)
+
+
+def _build(records: Iterable[Record], directory: Path, sources: list[dict]) -> dict:
     entities, links = collect(records)
     chunks = list(all_rows(entities))
     joined = lambda field: np.concatenate([getattr(c, field) for c in chunks])  # noqa: E731

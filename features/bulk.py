@@ -1,0 +1,27 @@
+"""Building millions of long-lived objects (a registry's entities and links, a snapshot's rows).
+
+Python's cyclic garbage collector runs after every few hundred allocations and, as the heap
+grows, walks all of it again and again: measured on a 200,000-entity build, it took half the
+main process's CPU time while reading (4.6 of 9.0 s) and a quarter of the parsing workers'.
+These objects form no reference cycles, and what the build throws away is freed by reference
+counting, so the collector is paused for the build.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (nor in processes forked inside it); the
+    collector's state is restored after, so blocks nest."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

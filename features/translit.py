@@ -1,0 +1,52 @@
+"""ASCII transliteration of one word, with a fast path for Russian and Kazakh Cyrillic.
+
+Hand-written for speed: rigour's `ascii_text` (ICU4X's Cyrillic-Latin transform) costs ~10 us
+per Cyrillic character, and a registry of a million entities has some 500,000 distinct Cyrillic
+words, minutes of a snapshot build. The table below reproduces rigour 2.6.1's output exactly for
+lower-case words made only of its letters, digits and common punctuation (quotes such as
+«», which Russian company names carry); tests/features/test_translit.py checks it against
+rigour letter by letter, on every pair and a sample of triples in several contexts, with each
+punctuation mark around and between them, and on the words of the bundled lists. Anything else
+(capitals, Latin or other letters, other symbols) goes to rigour, as before.
+
+rigour's transform is not letter by letter in general: "ий" or "ый" before the end of a run of
+letters (the word's end, a digit or a punctuation mark) is "y", and some letters switch the
+whole word to another language's scheme (Ukrainian "і" turns "г" into "h" and "и" into "y";
+Serbian and Macedonian letters do similar things). Those letters are therefore left out of the
+table, so words holding them take rigour's path.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from rigour.text.translit import ascii_text
+
+# rigour's transliteration of each letter on its own and inside words (checked by the tests).
+_LETTERS = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    # Kazakh (and Tatar, Bashkir, Tajik) letters beyond the Russian alphabet, except "і".
+    "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+}
+LETTERS = "".join(_LETTERS)
+# Marks and digits rigour keeps as they are, and the quotes and signs it spells in ASCII.
+MARKS = {**{ch: ch for ch in string.punctuation + string.digits},
+          "«": "<<", "»": ">>", "“": '"', "”": '"', "„": ",,", "‘": "'", "’": "'", "№": "No"}
+_KNOWN = LETTERS + "".join(MARKS)
+_TABLE = str.maketrans({**_LETTERS, **MARKS})
+# "ий" and "ый" ending a run of letters are "y", as "ы" is: rewritten to "ы" before the table.
+_FINAL = re.compile(f"[иы]й(?![{LETTERS}])")
+
+
+def ascii_word(word: str) -> str:
+    """rigour's `ascii_text(word)`, without rigour's cost when every character of the word is
+    in the table (`word` is one word: a space is outside the table)."""
+    if not word or word.strip(_KNOWN):  # empty, or some character outside the table
+        return ascii_text(word)
+    if "й" in word:
+        word = _FINAL.sub("ы", word)
+    return word.translate(_TABLE)
