@@ -4,14 +4,17 @@ In-process batch throughput of Scorer.assess, and single-shipment HTTP throughpu
 against gunicorn on loopback (wrk), with GET /healthz measured in the same run as the ceiling.
 Targets on 2 cores: >= 5,000 shipments/s in-process batch; >= 500 req/s with p99 <= 50 ms.
 
-    python -m bench.bench_scoring
+    python -m bench.bench_scoring                       # the bundled lists
+    python -m bench.bench_scoring --lists REGISTRY      # a big snapshot loaded (bench.gen_registry)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import time
+from pathlib import Path
 
 from bench.common import bench_key, prepared_home, report, sample_shipments
 from bench.http_load import server, wrk
@@ -75,9 +78,18 @@ def over_http(home) -> dict:
     return figures
 
 
-def main() -> None:
-    home = prepared_home()
-    report("scoring", {**in_process(home), **over_http(home)})
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lists", type=Path, nargs="+",
+                        help="score against a snapshot of these lists files, in a home of its own, not the bundled lists")
+    args = parser.parse_args(argv)
+    if args.lists:
+        home = prepared_home("home-lists")
+        home.import_lists(args.lists)
+        figures = {"entities": len(home.active_snapshot())}
+        report("scoring-lists", {**figures, **in_process(home), **over_http(home)})
+    else:
+        report("scoring", {**in_process(home := prepared_home()), **over_http(home)})
 
 
 if __name__ == "__main__":

@@ -22,9 +22,9 @@ from service.settings import Settings
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def prepared_home() -> Home:
-    """bench/out/home with the bundled lists and the default model (made once, then reused)."""
-    home = Home(Settings.from_env(home=OUT / "home"))
+def prepared_home(name: str = "home") -> Home:
+    """bench/out/NAME with the bundled lists and the default model (made once, then reused)."""
+    home = Home(Settings.from_env(home=OUT / name))
     home.prepare(load_reference(), progress=lambda m: print(f"# {m}"))
     return home
 
