@@ -60,6 +60,9 @@ EPSILON = 1e-9
 FLOOR = 0.6  # compare_names's default floor, which resolution uses
 _MAX_STEPS = 64
 _MAX_LENGTH = rigour_env.MAX_NAME_LENGTH
+# A pair whose lengths differ by more than this share of the longest cannot reach the floor by
+# spelling: 1 - TYPO_COST * share < FLOOR.
+_UNPAIRABLE_SHARE = (1.0 - FLOOR) / TYPO_COST
 
 
 def sim_bound(a: str, sa: str, b: str, sb: str, named_a: bool) -> float:
@@ -172,17 +175,24 @@ class QueryBound:
             if b_suffixed and q.suffixed[i]:
                 out.append(token_similarity(a, b))
                 continue
-            # _edits, inlined: rigour's distance (no truncation below its maximum name length),
-            # a swap of two adjacent letters counted once.
-            d = _distance(a, b) if la < _MAX_LENGTH and lb < _MAX_LENGTH else _edits(a, b)
-            if d > 1:
-                ds = _distance(sa, sb) if len(sa) < _MAX_LENGTH and lsb < _MAX_LENGTH else _edits(sa, sb)
-                if d == 2 and la == lb:
-                    d = _edits(a, b)
-                if ds == 2 and len(sa) == lsb:
-                    ds = _edits(sa, sb)
-                d = min(d, ds)
-            edit = 1.0 - TYPO_COST * d / max(la, lb, len(sa), lsb)
+            longest = max(la, lb, len(sa), lsb)
+            if longest < _MAX_LENGTH and min(abs(la - lb), abs(len(sa) - lsb)) > _UNPAIRABLE_SHARE * longest:
+                # Both distances (of words rigour does not truncate) are at least the difference
+                # in length, so the edit similarity is below the floor whatever they are: only
+                # whether a pair reaches the floor counts below it, so its exact value does not.
+                edit = 1.0 - TYPO_COST * min(abs(la - lb), abs(len(sa) - lsb)) / longest
+            else:
+                # _edits, inlined: rigour's distance (no truncation below its maximum name
+                # length), a swap of two adjacent letters counted once.
+                d = _distance(a, b) if la < _MAX_LENGTH and lb < _MAX_LENGTH else _edits(a, b)
+                if d > 1:
+                    ds = _distance(sa, sb) if len(sa) < _MAX_LENGTH and lsb < _MAX_LENGTH else _edits(sa, sb)
+                    if d == 2 and la == lb:
+                        d = _edits(a, b)
+                    if ds == 2 and len(sa) == lsb:
+                        ds = _edits(sa, sb)
+                    d = min(d, ds)
+                edit = 1.0 - TYPO_COST * d / longest
             if edit < 0.85:
                 short, long_ = (a, b) if la <= lb else (b, a)
                 if len(short) >= 3:

@@ -372,7 +372,7 @@ def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
     """
     if schema is None or schema in PERSON_SCHEMAS:
         return key.numbers
-    return key.numbers | {t for t in key.words if _ROMAN.match(t)}
+    return frozenset(t for t in key.tokens if t.isdigit() or _ROMAN.match(t))
 
 
 @lru_cache(maxsize=500_000)
