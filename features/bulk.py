@@ -25,3 +25,18 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Take every object alive now out of the cyclic collector's reach (`gc.freeze`), after a
+    full collection that also frees whatever an earlier call froze and has since become garbage.
+
+    For a process once it has loaded what it keeps for its life (rigour's name data, the
+    reference tables, a snapshot, a model), and again after switching to a new snapshot or model:
+    Python's full collections would otherwise walk those millions of objects again and again
+    (measured: the in-process scoring batch ran at less than half its rate), and in forked
+    gunicorn workers, touching them copies the pages they share with the master.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

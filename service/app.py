@@ -33,9 +33,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     logs.configure(settings.log_level)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, MAX_BATCH=settings.max_batch)
+    names.warm_up()  # rigour's name data, now: a preloading master shares one copy with its workers
     runtime = Runtime(Home(settings), load_reference())
-    runtime.current()  # load now, so a preloading master shares one copy with its workers
-    names.warm_up()  # likewise rigour's name data, which the first request would otherwise load
+    # Likewise the snapshot and the model; loading them also takes all of it out of the garbage
+    # collector's walks (`Runtime.current`, `freeze_long_lived`).
+    runtime.current()
     app.extensions["diversion_risk"] = runtime
     services = Services.start(settings, runtime)
     app.extensions["diversion_risk_services"] = services

@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from features.bulk import freeze_long_lived
 from features.reference import Reference
 from features.snapshot import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_model
@@ -54,17 +55,19 @@ class Runtime:
         if time.monotonic() - self._checked >= self.settings.reload_interval:
             with self._lock:
                 self._checked = time.monotonic()
-                self._refresh()
+                if self._refresh():
+                    freeze_long_lived()  # the new snapshot and model, for the rest of their life
         return self._state
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> bool:
+        """Load the activated versions if they changed; whether the state was switched."""
         wanted = (self.home.lists.active(), self.home.models.active())
         state = self._state
         if state and wanted == (state.lists_version, state.model_version):
             self._failed = None  # back to what serves (e.g. after a rollback): nothing is refused
-            return
+            return False
         if None in wanted or wanted == self._failed:
-            return
+            return False
         try:
             snapshot = state.scorer.snapshot if state and state.lists_version == wanted[0] else \
                 Snapshot(self.home.lists.path(wanted[0]))
@@ -75,10 +78,11 @@ class Runtime:
         except (SnapshotError, ModelFileError, OSError) as exc:
             log.error("not switching to lists %s / model %s: %s", *wanted, exc)
             self._failed = wanted
-            return
+            return False
         s = self.settings
         scorer = Scorer(self.reference, snapshot, model, bands=Bands(s.band_medium, s.band_high),
                         match_threshold=s.match_threshold, max_hops=s.max_hops)
         self._state = State(scorer, wanted[0], wanted[1], card)
         self._failed = None
         log.info("serving lists %s with model %s", *wanted)
+        return True
