@@ -14,6 +14,7 @@ import os
 import threading
 import time
 import weakref
+from functools import partial
 
 from limits.storage import MemoryStorage
 
@@ -28,12 +29,18 @@ class SweptMemoryStorage(MemoryStorage):
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self._start_sweeper()
-        ref = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: (storage := ref()) and storage._start_sweeper())
+        os.register_at_fork(after_in_child=partial(_restart, weakref.ref(self)))
 
     def _start_sweeper(self) -> None:
         self.timer = threading.Thread(target=_sweep, args=(weakref.ref(self),), name="rate-limit-sweeper", daemon=True)
         self.timer.start()
+
+
+def _restart(ref: weakref.ref) -> None:
+    """In a forked child: the parent's sweeper thread is not there, start the child's own."""
+    storage = ref()
+    if storage is not None:
+        storage._start_sweeper()
 
 
 def _sweep(ref: weakref.ref) -> None:
