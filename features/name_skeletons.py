@@ -17,18 +17,20 @@ from pathlib import Path
 
 import numpy as np
 
-from features.names import _ROMAN, PERSON_SCHEMAS, NameKey, _numbers, skeleton
+from features.names import NameKey, _numbers, skeleton
 from features.stringtable import StringTable, write_strings
 
 TABLE = "name_skeletons"
 
 
-def listed_skeletons(tokens: tuple[str, ...], schema: str) -> str:
-    """The line of one listed name (see the module's docstring)."""
-    key = NameKey(tokens)
-    numbers = _numbers(key, schema)
-    joined = "".join(t for t in key.words if t not in numbers)
-    return " ".join(map(skeleton, tokens)) + "\t" + skeleton(joined)
+def listed_skeletons(tokens: tuple[str, ...], schema: str | None, word_skeleton=skeleton) -> str:
+    """The line of one listed name (see the module's docstring); `word_skeleton` is `skeleton`
+    or an equal function with a faster memo (`_lines`). The words run together are folded
+    without a memo: they rarely recur, and a name of one word is its own run-together form."""
+    numbers = _numbers(NameKey(tokens), schema)
+    kept = [t for t in tokens if not t.isdigit() and t not in numbers]  # compare_names's words
+    joined = word_skeleton(kept[0]) if len(kept) == 1 else skeleton.__wrapped__("".join(kept))
+    return " ".join(map(word_skeleton, tokens)) + "\t" + joined
 
 
 def parse(line: str) -> tuple[list[str], str]:
@@ -38,29 +40,17 @@ def parse(line: str) -> tuple[list[str], str]:
 
 
 def _lines(names: StringTable, name_schemas: list[str]) -> Iterator[str]:
-    """`listed_skeletons` of every name, faster: a word's skeleton is looked up in a plain dict
-    (words recur, runs together do not, and `skeleton`'s bounded memo would churn), and a name
-    of one word, the common case, is its own run-together form."""
+    """`listed_skeletons` of every name, each word's skeleton kept in a plain dict: words recur,
+    and `skeleton`'s bounded memo would churn over a million names."""
     words: dict[str, str] = {}
-    fold = skeleton.__wrapped__
+
+    def word_skeleton(token: str) -> str:
+        if (folded := words.get(token)) is None:
+            folded = words[token] = skeleton.__wrapped__(token)
+        return folded
+
     for i, schema in enumerate(name_schemas):
-        tokens = names[i].split()
-        skeletons = []
-        for t in tokens:
-            s = words.get(t)
-            if s is None:
-                s = words[t] = fold(t)
-            skeletons.append(s)
-        # compare_names's words: not numbers (`_numbers`: digits, and Roman numerals unless a person's)
-        if schema is None or schema in PERSON_SCHEMAS:
-            kept = [t for t in tokens if not t.isdigit()]
-        else:
-            kept = [t for t in tokens if not t.isdigit() and not _ROMAN.match(t)]
-        if len(kept) == 1:
-            joined = words[kept[0]]
-        else:
-            joined = fold("".join(kept))
-        yield " ".join(skeletons) + "\t" + joined
+        yield listed_skeletons(tuple(names[i].split()), schema, word_skeleton)
 
 
 def write_name_skeletons(directory: Path, schemas: list[str]) -> None:
