@@ -68,24 +68,21 @@ def _by_key(snapshot: Snapshot, query: NameKey, country: str | None, threshold: 
         scored = _bounded(query, country, snapshot, threshold)
     best: Resolution | None = None
     for row, score, key in scored:
-        if score < threshold:
+        if score < threshold or (score := _placed(score, country, snapshot, row)) < threshold:
             continue
-        if _elsewhere(country, snapshot, row):
-            score *= 0.9
-            if score < threshold:
-                continue
         candidate = Resolution(row, round(score, 4), "name", " ".join(key.tokens))
         if best is None or (candidate.score, snapshot.sanctioned[row]) > (best.score, snapshot.sanctioned[best.row]):
             best = candidate
     return best
 
 
-def _elsewhere(country: str | None, snapshot: Snapshot, row: int) -> bool:
-    """Whether the party's country is known and the entity's countries, known too, lack it."""
+def _placed(score: float, country: str | None, snapshot: Snapshot, row: int) -> float:
+    """A name score as evidence for the party's country: 0.9 of it when the party's country is
+    known and the entity's countries, known too, lack it."""
     if not country:
-        return False
+        return score
     countries = snapshot.countries(row)
-    return bool(countries) and country.lower() not in countries
+    return score * 0.9 if countries and country.lower() not in countries else score
 
 
 def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold: float) -> list[tuple[int, float, NameKey]]:
@@ -100,12 +97,8 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     open_: list[tuple[float, int, int, NameKey]] = []
     for index, (row, key, skeletons) in enumerate(snapshot.name_candidates_with_skeletons(query)):
         upper = bound.upper(key, snapshot.schema(row), skeletons)
-        if upper < threshold:
+        if upper < threshold or (upper := _placed(upper, country, snapshot, row)) < threshold:
             continue
-        if _elsewhere(country, snapshot, row):
-            upper *= 0.9
-            if upper < threshold:
-                continue
         open_.append((upper, index, row, key))
     open_.sort(key=lambda item: -item[0])  # stable: the index's order among equal bounds
     scored: list[tuple[int, int, float, NameKey]] = []
@@ -115,7 +108,7 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
             break  # nor can any later one: bounds are sorted
         score = compare_names(query, key, schema=snapshot.schema(row))
         scored.append((index, row, score, key))
-        final = score * 0.9 if _elsewhere(country, snapshot, row) else score
+        final = _placed(score, country, snapshot, row)
         if final >= threshold:
             best = max(best, round(final, 4))
     scored.sort(key=lambda item: item[0])
