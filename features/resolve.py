@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from features.identifiers import Identifier
 from features.name_bound import QueryBound
+from features.name_prefilter import LooseQuery, loose_upper
 from features.names import NameKey, compare_names, name_key
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -89,14 +92,23 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     """(entity row, score, listed name) of the blocking candidates that may be the best match,
     in the index's order; the others cannot reach `threshold` or the best score (see `_by_name`).
 
-    A skipped candidate's bound, times 0.9 in another country as its score would be, is below
-    the threshold, or rounds below the best rounded score already found; scores only rise as
-    candidates are compared, so it could neither pass nor displace the best, ties included.
+    Candidates are ruled out first all at once by the loose bound of `features.name_prefilter`,
+    then one by one by the tight one. A skipped candidate's bound, times 0.9 in another country
+    as its score would be, is below the threshold, or rounds below the best rounded score
+    already found; scores only rise as candidates are compared, so it could neither pass nor
+    displace the best, ties included.
     """
+    rows, names = snapshot.candidate_names(query)
+    loose = LooseQuery(query, snapshot.vocab)
+    if loose.usable and len(names):
+        kept = np.flatnonzero(loose_upper(loose, snapshot.vocab, names, snapshot.persons(rows), threshold) >= threshold)
+    else:
+        kept = np.arange(len(names))
     bound = QueryBound(query)
     open_: list[tuple[float, int, int, NameKey]] = []
-    for index, (row, key, skeletons) in enumerate(snapshot.name_candidates_with_skeletons(query)):
-        upper = bound.upper(key, snapshot.schema(row), skeletons)
+    for index, row, name in zip(kept.tolist(), rows[kept].tolist(), names[kept].tolist()):
+        key = snapshot.listed_name(name)
+        upper = bound.upper(key, snapshot.schema(row), snapshot.listed_skeletons(name))
         if upper < threshold or (upper := _placed(upper, country, snapshot, row)) < threshold:
             continue
         open_.append((upper, index, row, key))

@@ -13,7 +13,8 @@ import numpy as np
 from features.graph import link_type, phrase
 from features.hashing import key64, keys64
 from features.name_skeletons import TABLE
-from features.names import NameKey, block_keys
+from features.name_vocab import NameVocab
+from features.names import PERSON_SCHEMAS, NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.stringtable import StringTable
 
@@ -52,6 +53,8 @@ class Snapshot:
             self._ident = tuple(load(f"ident_{part}") for part in ("keys", "offsets", "postings"))
             self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
             self._attributes = StringTable(self.directory / "attributes")
+            self.vocab = NameVocab(self.directory, load)
+            self._person = np.array([schema in PERSON_SCHEMAS for schema in self.meta["schemas"]], dtype=bool)
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
         self._memo: dict[Callable, Callable] = {}
@@ -118,28 +121,37 @@ class Snapshot:
         return sorted({int(self._name_entity[r]) for r in rows if self._names[int(r)] == text})
 
     def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
-        """Names sharing the most blocking keys with `key`, rarest keys first: (entity row, name key)."""
-        return [(row, NameKey(tuple(self._names[name].split()))) for row, name in self._candidate_names(key)]
+        """Names sharing the most blocking keys with `key`: (entity row, name key)."""
+        rows, names = self.candidate_names(key)
+        return list(zip(rows.tolist(), map(self.listed_name, names.tolist())))
 
-    def name_candidates_with_skeletons(self, key: NameKey) -> list[tuple[int, NameKey, str]]:
-        """`name_candidates`, each with its line of `features.name_skeletons`."""
-        return [(row, NameKey(tuple(self._names[name].split())), self._skeletons[name])
-                for row, name in self._candidate_names(key)]
+    def listed_name(self, name: int) -> NameKey:
+        """The key of name `name` (an index into the names table)."""
+        return NameKey(tuple(self._names[name].split()))
 
-    def _candidate_names(self, key: NameKey) -> list[tuple[int, int]]:
-        """(entity row, name index) of the names sharing the most blocking keys with `key`."""
+    def listed_skeletons(self, name: int) -> str:
+        """The line of `features.name_skeletons` of name `name`."""
+        return self._skeletons[name]
+
+    def persons(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of the entity `rows` is a person."""
+        return self._person[self._schema[rows]]
+
+    def candidate_names(self, key: NameKey) -> tuple[np.ndarray, np.ndarray]:
+        """(entity rows, name indices) of the names sharing the most blocking keys with `key`,
+        at most `CANDIDATES`, rarest keys first."""
         postings = sorted(self._postings(self._block, block_keys(key)), key=len)
         if not postings:
-            return []
+            return np.zeros(0, np.int32), np.zeros(0, np.int32)
         selective = [p for p in postings if len(p) <= MAX_POSTING] or [postings[0][:MAX_POSTING]]
         # Each posting list is sorted, so a stable (run-merging) sort plus run lengths counts
         # the shared keys of each name in about half the time of np.unique.
-        rows = np.sort(np.concatenate(selective), kind="stable") if len(selective) > 1 else selective[0]
-        starts = np.flatnonzero(np.diff(rows, prepend=-1))
-        rows, counts = rows[starts], np.diff(np.append(starts, len(rows)))
-        if len(rows) > CANDIDATES:
-            rows = rows[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
-        return list(zip(self._name_entity[rows].tolist(), rows.tolist()))
+        names = np.sort(np.concatenate(selective), kind="stable") if len(selective) > 1 else selective[0]
+        starts = np.flatnonzero(np.diff(names, prepend=-1))
+        names, counts = names[starts], np.diff(np.append(starts, len(names)))
+        if len(names) > CANDIDATES:
+            names = names[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
+        return self._name_entity[names], names
 
     def hops(self, row: int) -> int | None:
         """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""

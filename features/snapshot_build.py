@@ -19,10 +19,12 @@ from features.bulk import gc_paused
 from features.entities import Deletion, Entity, Link, Record
 from features.graph import build_edges, nearest_sanctioned
 from features.name_skeletons import write_name_skeletons
+from features.name_vocab import write_name_vocab
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows, link_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 5  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons
+FORMAT = 6  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
+# 6: the names' vocabulary (features.name_vocab)
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 __all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
@@ -97,6 +99,7 @@ def _build(records: Iterable[Record], directory: Path, sources: list[dict]) -> d
     name_rows = joined("name_entity")
     np.save(directory / "name_entity.npy", name_rows)
     write_name_skeletons(directory, schemas)  # for the resolver's bound (features.name_bound)
+    write_name_vocab(directory)  # for its prefilter (features.name_prefilter)
     name_base = np.cumsum([0] + [len(c.name_entity) for c in chunks[:-1]])
     _index(joined("block_hash"), np.concatenate([c.block_name + base for c, base in zip(chunks, name_base)]),
            directory, "block")

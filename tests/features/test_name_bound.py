@@ -24,59 +24,10 @@ from features.resolve import Resolution, _by_name
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
 from features.entities import Entity
+from tests.features import name_gen
 
 BENCH = (Path(__file__).resolve().parents[2] / "../shared/data/external/name-matching/nomenklatura_name_bench_cases.csv").resolve()
 SCHEMAS = [None, "Person", "Company", "Organization", "LegalEntity", "Vessel"]
-SYLLABLES = ["ka", "ra", "to", "mi", "kh", "zhe", "ya", "ia", "ov", "ev", "ch", "tch", "sch", "ph", "w", "x", "q", "ck",
-             "ce", "tz", "y", "ou", "oo", "ee", "ij", "dj", "dzh", "mm", "nn", "al", "bek", "ul", "lah"]
-# Words rigour knows as given names (name ids), generic company words, name-forming endings.
-NAMED = ["ivan", "ivanov", "sergey", "sergei", "ted", "theodore", "alexander", "aleksandr", "sasha", "anna", "yuri",
-         "kara", "mohammed", "muhammad", "mhmmd", "jonsdottir", "tomasdottir", "hamidullah", "ivanovich", "petrovich"]
-GENERIC = ["trading", "group", "logistics", "invest", "technologies", "import", "holding", "shipping", "bank"]
-NUMBERS = ["1", "22", "23", "ii", "iii", "iv", "xi", "vi", "2024"]
-
-
-def _word(rng: random.Random) -> str:
-    kind = rng.random()
-    if kind < 0.25:
-        return rng.choice(NAMED)
-    if kind < 0.35:
-        return rng.choice(GENERIC)
-    if kind < 0.42:
-        return rng.choice(NUMBERS)
-    if kind < 0.47:
-        return rng.choice("abcdefghijklmnopqrstuvwxyz")  # an initial
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4)))
-
-
-def _variant(word: str, rng: random.Random) -> str:
-    """The word as another spelling might have it: a typo, a romanisation, a cut, its consonants."""
-    kind = rng.randrange(6)
-    if kind == 0 and len(word) > 2:
-        i = rng.randrange(len(word))
-        return word[:i] + rng.choice("aeiouktsrh") + word[i + 1:]
-    if kind == 1:
-        for a, b in (("kh", "h"), ("y", "i"), ("w", "v"), ("ch", "tch"), ("j", "dzh"), ("ks", "x"), ("ou", "u"), ("e", "ee")):
-            if a in word:
-                return word.replace(a, b, 1)
-    if kind == 2 and len(word) > 4:
-        return word[: rng.randint(3, len(word) - 1)]
-    if kind == 3:
-        return "".join(ch for ch in word if ch not in "aeiou") or word
-    if kind == 4 and len(word) > 3:
-        i = rng.randrange(len(word) - 1)
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word
-
-
-def _pair(rng: random.Random) -> tuple[NameKey, NameKey]:
-    a = [_word(rng) for _ in range(rng.randint(1, 4))]
-    if rng.random() < 0.7:  # related names: some words shared or varied, some dropped or added
-        b = [_variant(w, rng) for w in a if rng.random() < 0.85] + [_word(rng) for _ in range(rng.randint(0, 2))]
-        rng.shuffle(b)
-    else:
-        b = [_word(rng) for _ in range(rng.randint(1, 4))]
-    return NameKey(tuple(a)), NameKey(tuple(b or [_word(rng)]))
 
 
 def _check(query: NameKey, listed: NameKey, schema: str | None) -> None:
@@ -89,7 +40,7 @@ def _check(query: NameKey, listed: NameKey, schema: str | None) -> None:
 def test_bound_is_never_below_the_score_on_random_names():
     rng = random.Random(20261123)
     for _ in range(6000):
-        query, listed = _pair(rng)
+        query, listed = name_gen.pair(rng)
         _check(query, listed, rng.choice(SCHEMAS))
 
 
@@ -112,7 +63,7 @@ def test_bound_prunes_what_cannot_match():
 def test_sim_bound_is_token_similarity_for_words_without_name_ids():
     rng = random.Random(7)
     for _ in range(5000):
-        a, b = _word(rng), _variant(_word(rng), rng) if rng.random() < 0.5 else _word(rng)
+        a, b = name_gen.word(rng), name_gen.variant(name_gen.word(rng), rng) if rng.random() < 0.5 else name_gen.word(rng)
         bound = sim_bound(a, skeleton(a), b, skeleton(b), bool(name_ids(a)))
         assert bound >= token_similarity(a, b), (a, b)
         if not name_ids(a):
@@ -142,7 +93,7 @@ def test_skeleton_guards_change_nothing():
 
     rng = random.Random(11)
     words = {"".join(rng.choice("abcdehijkopqstuwxyz") for _ in range(rng.randint(1, 12))) for _ in range(20000)}
-    words |= {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 5))) for _ in range(20000)}
+    words |= {"".join(rng.choice(name_gen.SYLLABLES) for _ in range(rng.randint(1, 5))) for _ in range(20000)}
     for word in words:
         assert skeleton.__wrapped__(word) == reference(word), word
 
@@ -190,17 +141,17 @@ def generated(tmp_path_factory) -> tuple[Snapshot, list[str]]:
     rng = random.Random(5)
     entities, names = [], []
     for i in range(3000):
-        words = [_word(rng) for _ in range(rng.randint(1, 4))]
+        words = [name_gen.word(rng) for _ in range(rng.randint(1, 4))]
         if i and rng.random() < 0.4:  # a relative of an earlier name
-            words = [_variant(w, rng) for w in names[rng.randrange(len(names))].split()] + words[:1]
+            words = [name_gen.variant(w, rng) for w in names[rng.randrange(len(names))].split()] + words[:1]
         name = " ".join(words)
         names.append(name)
         entities.append(Entity(id=f"g-{i}", source="test", schema=rng.choice(["Person", "Company", "Organization"]), names=[name],
                                countries=[rng.choice(["ru", "kz", "ae"])], sanctions=["x"] if rng.random() < 0.3 else []))
     directory = tmp_path_factory.mktemp("bound-snap")
     build_snapshot(entities, directory, [])
-    queries = [" ".join(_variant(w, rng) for w in rng.choice(names).split()) for _ in range(900)]
-    queries += [" ".join(_word(rng) for _ in range(rng.randint(1, 3))) for _ in range(300)]
+    queries = [" ".join(name_gen.variant(w, rng) for w in rng.choice(names).split()) for _ in range(900)]
+    queries += [" ".join(name_gen.word(rng) for _ in range(rng.randint(1, 3))) for _ in range(300)]
     return Snapshot(directory), queries
 
 

@@ -1,0 +1,123 @@
+"""The resolver's loose bound (`features.name_prefilter`) is never below `compare_names`, prunes
+what cannot match, and reads the snapshot's vocabulary (`features.name_vocab`) right.
+
+Soundness is checked on random names built to hit every rule (`tests.features.name_gen`) and
+on the nomenklatura bench's real pairs, each listed name in a snapshot as a person's and as a
+company's. That resolution with it is unchanged is `test_name_bound`'s last test.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from features.entities import Entity
+from features.name_eval import read_pairs
+from features.name_prefilter import LooseQuery, loose_upper
+from features.name_skeletons import listed_skeletons, parse
+from features.name_vocab import DIGITS, GENERIC, NAMED, ROMAN, SUFFIXED, VOWELLESS, word_flags
+from features.names import MATCH_THRESHOLD, NameKey, compare_names, name_key
+from features.snapshot import Snapshot
+from features.snapshot_build import build_snapshot
+from tests.features import name_gen
+
+BENCH = (Path(__file__).resolve().parents[2] / "../shared/data/external/name-matching/nomenklatura_name_bench_cases.csv").resolve()
+SCHEMAS = ("Person", "Company")
+
+
+def _snapshot(directory: Path, listed: list[str]) -> Snapshot:
+    """Each listed name twice: as a person's (even rows) and as a company's (odd rows)."""
+    entities = [Entity(id=f"n-{i}-{schema}", source="test", schema=schema, names=[name])
+                for i, name in enumerate(listed) for schema in SCHEMAS]
+    build_snapshot(entities, directory, [])
+    return Snapshot(directory)
+
+
+def _names_of(snapshot: Snapshot, row: int) -> np.ndarray:
+    return np.flatnonzero(np.asarray(snapshot._name_entity) == row)
+
+
+def _check_pairs(snapshot: Snapshot, pairs: list[tuple[str, int]]) -> int:
+    """Check the bound of each (query, listed index) pair; return how many it ruled out."""
+    pruned = 0
+    for query, i in pairs:
+        key = name_key(query)
+        loose = LooseQuery(key, snapshot.vocab)
+        if not loose.usable:
+            continue
+        for row in (2 * i, 2 * i + 1):
+            names = _names_of(snapshot, row)
+            bounds = loose_upper(loose, snapshot.vocab, names, snapshot.persons(np.full(len(names), row)), MATCH_THRESHOLD)
+            for name, bound in zip(names.tolist(), bounds.tolist()):
+                exact = compare_names(key, snapshot.listed_name(name), schema=snapshot.schema(row))
+                assert bound >= exact, (query, snapshot.listed_name(name), snapshot.schema(row), bound, exact)
+                pruned += bound < MATCH_THRESHOLD
+    return pruned
+
+
+def test_loose_bound_is_never_below_the_score_on_random_names(tmp_path):
+    rng = random.Random(20261124)
+    pairs = [name_gen.pair(rng) for _ in range(2500)]
+    snapshot = _snapshot(tmp_path, [" ".join(listed.tokens) for _, listed in pairs])
+    pruned = _check_pairs(snapshot, [(" ".join(query.tokens), i) for i, (query, _) in enumerate(pairs)])
+    assert pruned > 1000  # and it does rule names out
+
+
+def test_loose_bound_on_the_nomenklatura_bench_pairs(tmp_path):
+    if not BENCH.exists():
+        pytest.skip(f"{BENCH} not available")
+    pairs = [(a, b) for _, name1, name2, _ in read_pairs(BENCH) for a, b in ((name1, name2), (name2, name1))]
+    snapshot = _snapshot(tmp_path, [b for _, b in pairs])
+    _check_pairs(snapshot, [(a, i) for i, (a, _) in enumerate(pairs)])
+
+
+def test_loose_bound_prunes_a_name_sharing_one_word(tmp_path):
+    snapshot = _snapshot(tmp_path, ["Galvora Marrow Shipping", "Galvora Kestrel Trading LLC"])
+    loose = LooseQuery(name_key("Galvora Kestrel Trading"), snapshot.vocab)
+    company = np.array([1, 3])  # the two names as companies' (see _snapshot)
+    names = np.concatenate([_names_of(snapshot, row) for row in company])
+    bounds = loose_upper(loose, snapshot.vocab, names, snapshot.persons(company), MATCH_THRESHOLD)
+    assert bounds[0] < MATCH_THRESHOLD <= bounds[1]
+
+
+def test_names_with_numbers_are_left_to_the_tight_bound(tmp_path):
+    snapshot = _snapshot(tmp_path, ["DA Group 22", "Fund IV", "DA Group"])
+    assert not LooseQuery(name_key("DA Group 23"), snapshot.vocab).usable
+    loose = LooseQuery(name_key("DA Group"), snapshot.vocab)
+    rows = np.array([1, 3, 5])
+    names = np.concatenate([_names_of(snapshot, row) for row in rows])
+    bounds = loose_upper(loose, snapshot.vocab, names, snapshot.persons(rows), MATCH_THRESHOLD)
+    assert np.isinf(bounds[:2]).all() and bounds[2] >= 1.0
+
+
+def test_vocabulary_matches_the_names(tmp_path):
+    listed = ["Nebesnaya Mekhanika", "Ivan Petrovich Ivanov", "DA Group 22", "Fund IV", "Mhmmd Trading", "Aspan Arba"]
+    snapshot = _snapshot(tmp_path, listed)
+    vocab = snapshot.vocab
+    for name in range(len(snapshot._name_entity)):
+        key = snapshot.listed_name(name)
+        ids, valid = vocab.name_words(np.array([name]))
+        assert [vocab.words[i] for i in ids[valid].tolist()] == list(key.tokens)
+        length, joined_skeleton, vowelless, numbered, suffixed = vocab.joined[name].tolist()
+        schema = snapshot.schema(int(snapshot._name_entity[name]))
+        assert length == len("".join(key.tokens))
+        if not numbered:
+            assert joined_skeleton == len(parse(listed_skeletons(key.tokens, schema))[1])
+        assert bool(vowelless) == all(word_flags(t) & VOWELLESS for t in key.tokens)
+        assert bool(numbered) == any(word_flags(t) & (DIGITS | ROMAN) for t in key.tokens)
+        assert bool(suffixed) == bool(word_flags(key.tokens[-1]) & SUFFIXED)
+    flags = {word: int(f) for word, f in zip(vocab.words, vocab.flags.tolist())}
+    assert flags["22"] & DIGITS and flags["iv"] & ROMAN and flags["petrovich"] & SUFFIXED
+    assert flags["mhmmd"] & VOWELLESS and flags["trading"] & GENERIC and flags["ivan"] & NAMED
+    assert vocab.names[vocab.index["ivan"]] and vocab.index["mekhanika"] not in vocab.names
+
+
+def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
+    snapshot = _snapshot(tmp_path, ["Ivan Trading"])
+    known = LooseQuery(NameKey(("ivan", "trading", "zorblax")), snapshot.vocab)
+    assert known._named[:2] == [snapshot.vocab.names[snapshot.vocab.index["ivan"]], frozenset()]
+    assert known._named[2] is None  # not in the vocabulary: looked up when needed
+    assert known.weight[False][1, 0] == pytest.approx(7 ** 0.5 / 2)  # a generic word weighs half
