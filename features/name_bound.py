@@ -115,18 +115,28 @@ def max_ratio(terms: list[tuple[float, float, float]], fixed: float, cost: float
     return 1.0
 
 
+class Lexicon:
+    """Where a bound reads a word's skeleton, weight and name ids: computed, by default, or read
+    from a snapshot's vocabulary (`features.name_vocab.NameVocab`), which has them for every
+    listed word and saves a cold query's words a rigour analysis each."""
+
+    skeleton = staticmethod(skeleton)
+    weight = staticmethod(_weight)
+    name_ids = staticmethod(name_ids)
+
+
 class _Side:
     """The query's words as `compare_names` sees them against one kind of entity."""
 
     __slots__ = ("numbers", "words", "skeletons", "weights", "named", "suffixed", "joined", "joined_skeleton",
                  "joined_named", "cost", "memo")
 
-    def __init__(self, key: NameKey, schema: str | None):
+    def __init__(self, key: NameKey, schema: str | None, lexicon: Lexicon):
         person = schema in PERSON_SCHEMAS
         self.numbers = _numbers(key, schema)
         self.words = tuple(t for t in key.words if t not in self.numbers)
-        self.skeletons = tuple(map(skeleton, self.words))
-        self.weights = tuple(_weight(t, person) for t in self.words)
+        self.skeletons = tuple(map(lexicon.skeleton, self.words))
+        self.weights = tuple(lexicon.weight(t, person) for t in self.words)
         self.named: list[frozenset[str] | None] = [None] * len(self.words)  # name ids, looked up when first needed
         self.suffixed = tuple(t.endswith(NAME_SUFFIXES) for t in self.words)
         self.joined = "".join(self.words)
@@ -140,8 +150,9 @@ class _Side:
 class QueryBound:
     """Upper bounds on `compare_names(query, listed, schema=...)` for one query and many listed names."""
 
-    def __init__(self, query: NameKey):
+    def __init__(self, query: NameKey, lexicon: Lexicon = Lexicon()):
         self.query = query
+        self.lexicon = lexicon
         self._sides: dict[bool | None, _Side] = {}
 
     def _side(self, schema: str | None) -> _Side:
@@ -149,7 +160,7 @@ class QueryBound:
         kind = None if schema is None else schema in PERSON_SCHEMAS
         side = self._sides.get(kind)
         if side is None:
-            side = self._sides[kind] = _Side(self.query, schema)
+            side = self._sides[kind] = _Side(self.query, schema, self.lexicon)
         return side
 
     def _sims(self, q: _Side, b: str, sb: str) -> tuple[float, ...]:
@@ -203,8 +214,8 @@ class QueryBound:
             if edit < SAME_NAME_SIMILARITY:
                 ids = q.named[i]
                 if ids is None:
-                    ids = q.named[i] = name_ids(a)
-                if ids and ids & name_ids(b):  # token_similarity's rule; b's ids only when a has some
+                    ids = q.named[i] = self.lexicon.name_ids(a)
+                if ids and ids & self.lexicon.name_ids(b):  # token_similarity's rule; b's ids only when a has some
                     edit = SAME_NAME_SIMILARITY
             out.append(edit)
         return tuple(out)
@@ -262,8 +273,8 @@ class QueryBound:
         score = max_ratio(terms, fixed, CONFLICT_COST if left_a and left_b else q.cost) if terms else 0.0
         if len(q.words) != len(wb) and score < 1.0:
             if q.joined_skeleton is None:
-                q.joined_skeleton = skeleton(q.joined)
-                q.joined_named = bool(name_ids(q.joined))
+                q.joined_skeleton = self.lexicon.skeleton(q.joined)
+                q.joined_named = bool(self.lexicon.name_ids(q.joined))
             joined = "".join(wb)
             if joined_skeleton is None:
                 joined_skeleton = skeleton(joined)

@@ -40,10 +40,10 @@ from rapidfuzz.process import cdist
 from rigour import env as rigour_env
 
 from features.name_bound import EPSILON, FLOOR
-from features.name_vocab import DIGITS, GENERIC, NAMED, ROMAN, SUFFIXED, VOWELLESS, NameVocab
+from features.name_vocab import NAMED, SUFFIXED, NameVocab
 from features.names import (
-    _ROMAN, _VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_EXTRA_COST,
-    SAME_NAME_SIMILARITY, TYPO_COST, NameKey, _weight, name_ids, skeleton, token_similarity,
+    _ROMAN, _VOWELS, CONFLICT_COST, EXTRA_COST, NAME_SUFFIXES, PERSON_EXTRA_COST,
+    SAME_NAME_SIMILARITY, TYPO_COST, NameKey, name_ids, skeleton, token_similarity,
 )
 
 _MAX_LENGTH = rigour_env.MAX_NAME_LENGTH  # rigour compares only this many letters: not bounded
@@ -58,24 +58,21 @@ class LooseQuery:
         # A query with numbers is compared apart (see the module's docstring).
         self.usable = bool(words) and not any(t.isdigit() or _ROMAN.match(t) for t in words)
         self.words = list(words)
-        known = [vocab.index.get(t) for t in words]
-        self.skeletons = [skeleton(t) if i is None else vocab.skeletons[i] for t, i in zip(words, known)]
+        self.vocab = vocab
+        self.skeletons = list(map(vocab.skeleton, words))
         self.length = np.array([len(t) for t in words], dtype=np.float64)[:, None]
         self.longest = np.maximum(self.length, [[len(s)] for s in self.skeletons])
         self.vowelless = np.array([not _VOWELS.search(t) for t in words])[:, None]
         self.suffixed = np.array([t.endswith(NAME_SUFFIXES) for t in words])[:, None]
-        self.weight = {
-            True: np.sqrt(np.minimum(self.length, 8)),
-            False: np.array([[_weight(t, False) if i is None else vocab.weight[False][i]] for t, i in zip(words, known)]),
-        }
+        self.weight = {person: np.array([[vocab.weight(t, person)] for t in words]) for person in (False, True)}
         self.joined = "".join(words)
         self.joined_skeleton_length = len(skeleton(self.joined))
-        self._named = [None if i is None else vocab.names.get(i, frozenset()) for i in known]
+        self._named: list[frozenset[str] | None] = [None] * len(words)
 
     def named(self, i: int) -> frozenset[str]:
         """The name ids of word `i`, looked up when first needed."""
         if (ids := self._named[i]) is None:
-            ids = self._named[i] = name_ids(self.words[i])
+            ids = self._named[i] = self.vocab.name_ids(self.words[i])
         return ids
 
 
@@ -89,7 +86,7 @@ def loose_upper(query: LooseQuery, vocab: NameVocab, names: np.ndarray, person: 
     per_word[:, valid] = _similarities(query, vocab, unique)[:, inverse]  # (k, C, L)
     listed_best, query_best = per_word.max(axis=0), per_word.max(axis=2)
 
-    listed_weight = np.where(person[:, None], vocab.weight[True][ids], vocab.weight[False][ids]) * valid
+    listed_weight = np.where(person[:, None], vocab.weights[True][ids], vocab.weights[False][ids]) * valid
     query_weight = np.where(person, query.weight[True], query.weight[False])  # (k, C)
     listed_pairs, query_pairs = listed_best >= FLOOR, query_best >= FLOOR
     covered = (
@@ -125,7 +122,7 @@ def _similarities(query: LooseQuery, vocab: NameVocab, unique: np.ndarray) -> np
     for i, j in zip(*np.nonzero(special)):
         sim[i, j] = token_similarity(query.words[i], words[j])
     for i, j in zip(*np.nonzero((sim < SAME_NAME_SIMILARITY) & ((flags & NAMED) != 0))):
-        if (named := query.named(i)) and named & vocab.names[ids[j]]:
+        if (named := query.named(i)) and named & vocab.name_id_sets[ids[j]]:
             sim[i, j] = SAME_NAME_SIMILARITY
     return sim
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from features.name_skeletons import TABLE as SKELETONS, parse
-from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, is_generic, name_ids, skeleton
+from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weight, is_generic, name_ids, skeleton
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC = (1 << i for i in range(6))
@@ -100,10 +100,24 @@ class NameVocab:
         # Each word's weight in `compare_names` (`_weight`), by whether the name is a person's,
         # and the longer of its length and its skeleton's, which every pair's score divides by.
         full = np.sqrt(np.minimum(self.length[:, 0], 8).astype(np.float64))
-        self.weight = {True: full, False: np.where((self.flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
+        self.weights = {True: full, False: np.where((self.flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
         self.longest = self.length.max(axis=1).astype(np.float64)
         self.index = {word: i for i, word in enumerate(self.words)}
-        self.names = {int(i): frozenset(ids) for i, ids in json.loads((directory / "vocab_names.json").read_text()).items()}
+        self.name_id_sets = {int(i): frozenset(ids) for i, ids in json.loads((directory / "vocab_names.json").read_text()).items()}
+
+    # A word's skeleton, weight and name ids as `features.names` computes them, read from the
+    # vocabulary when it has the word (`features.name_bound.Lexicon`).
+    def skeleton(self, word: str) -> str:
+        i = self.index.get(word)
+        return skeleton(word) if i is None else self.skeletons[i]
+
+    def weight(self, word: str, person: bool) -> float:
+        i = self.index.get(word)
+        return _weight(word, person) if i is None else float(self.weights[person][i])
+
+    def name_ids(self, word: str) -> frozenset[str]:
+        i = self.index.get(word)
+        return name_ids(word) if i is None else self.name_id_sets.get(i, frozenset())
 
     def name_words(self, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The word ids of each name as a padded matrix (one row per name), and which are words."""

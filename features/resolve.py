@@ -104,7 +104,7 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
         kept = np.flatnonzero(loose_upper(loose, snapshot.vocab, names, snapshot.persons(rows), threshold) >= threshold)
     else:
         kept = np.arange(len(names))
-    bound = QueryBound(query)
+    bound = QueryBound(query, snapshot.vocab)
     open_: list[tuple[float, int, int, NameKey]] = []
     for index, row, name in zip(kept.tolist(), rows[kept].tolist(), names[kept].tolist()):
         key = snapshot.listed_name(name)

@@ -19,7 +19,7 @@ from features.name_eval import read_pairs
 from features.name_prefilter import LooseQuery, loose_upper
 from features.name_skeletons import listed_skeletons, parse
 from features.name_vocab import DIGITS, GENERIC, NAMED, ROMAN, SUFFIXED, VOWELLESS, word_flags
-from features.names import MATCH_THRESHOLD, NameKey, compare_names, name_key
+from features.names import MATCH_THRESHOLD, NameKey, _weight, compare_names, name_ids, name_key, skeleton
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
 from tests.features import name_gen
@@ -112,12 +112,15 @@ def test_vocabulary_matches_the_names(tmp_path):
     flags = {word: int(f) for word, f in zip(vocab.words, vocab.flags.tolist())}
     assert flags["22"] & DIGITS and flags["iv"] & ROMAN and flags["petrovich"] & SUFFIXED
     assert flags["mhmmd"] & VOWELLESS and flags["trading"] & GENERIC and flags["ivan"] & NAMED
-    assert vocab.names[vocab.index["ivan"]] and vocab.index["mekhanika"] not in vocab.names
+    assert vocab.name_id_sets[vocab.index["ivan"]] and vocab.index["mekhanika"] not in vocab.name_id_sets
 
 
 def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
     snapshot = _snapshot(tmp_path, ["Ivan Trading"])
-    known = LooseQuery(NameKey(("ivan", "trading", "zorblax")), snapshot.vocab)
-    assert known._named[:2] == [snapshot.vocab.names[snapshot.vocab.index["ivan"]], frozenset()]
-    assert known._named[2] is None  # not in the vocabulary: looked up when needed
-    assert known.weight[False][1, 0] == pytest.approx(7 ** 0.5 / 2)  # a generic word weighs half
+    vocab = snapshot.vocab
+    assert vocab.name_ids("ivan") == name_ids("ivan") and vocab.name_ids("trading") == frozenset()
+    assert vocab.weight("trading", False) == pytest.approx(_weight("trading", False)) == pytest.approx(7 ** 0.5 / 2)
+    assert vocab.skeleton("ivan") == skeleton("ivan")
+    assert "zorblax" not in vocab.index and vocab.skeleton("zorblax") == skeleton("zorblax")  # computed
+    query = LooseQuery(NameKey(("ivan", "trading", "zorblax")), snapshot.vocab)
+    assert query.named(0) == name_ids("ivan") and query.weight[False][1, 0] == pytest.approx(7 ** 0.5 / 2)
