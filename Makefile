@@ -9,8 +9,8 @@ BIND ?= 127.0.0.1:8000
 
 install: $(STAMP)
 
-# Re-install only when the project's dependencies change: `make install` is idempotent.
-$(STAMP): pyproject.toml
+# Re-install only when the project's dependencies or its C extension change: `make install` is idempotent.
+$(STAMP): pyproject.toml features/_prefilter.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -32,7 +32,7 @@ from features.name_skeletons import TABLE as SKELETONS, parse
 from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weight, is_generic, name_ids, skeleton
 from features.stringtable import StringTable
 
-DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC = (1 << i for i in range(6))
+DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
 
 
 def word_flags(word: str) -> int:
@@ -44,6 +44,7 @@ def word_flags(word: str) -> int:
         | (VOWELLESS if not _VOWELS.search(word) else 0)
         | (NAMED if name_ids(word) else 0)
         | (GENERIC if is_generic(word) else 0)
+        | (0 if word.isascii() else NONASCII)
     )
 
 
@@ -82,28 +83,35 @@ def write_name_vocab(directory: Path) -> None:
     np.save(directory / "name_joined.npy", _u16(joined))
 
 
+def _line_offsets(text: bytes) -> np.ndarray:
+    """Where each line of `text` starts, and one past the end: line i is text[o[i]:o[i + 1] - 1]."""
+    breaks = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n"))
+    return np.concatenate(([0], breaks + 1, [len(text) + 1])).astype(np.int64)
+
+
 def _u16(values: np.ndarray) -> np.ndarray:
     return np.minimum(values, np.iinfo(np.uint16).max).astype(np.uint16)
 
 
 class NameVocab:
-    """The vocabulary files of one snapshot: words as lists, the rest mapped read-only."""
+    """The vocabulary files of one snapshot: words as lists and as one buffer each (for
+    `features._prefilter`), the rest mapped read-only."""
 
     def __init__(self, directory: Path, load):
-        self.words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")
-        self.skeletons = (directory / "vocab_skeleton.txt").read_text(encoding="utf-8").split("\n")
+        words, skeletons = (directory / "vocab.txt").read_bytes(), (directory / "vocab_skeleton.txt").read_bytes()
+        self.words, self.skeletons = words.decode("utf-8").split("\n"), skeletons.decode("utf-8").split("\n")
         self.length = load("vocab_length")
         self.flags = load("vocab_flags")
-        self._name_words = load("name_words")
-        self._offsets = load("name_words_offsets")
-        self.joined = load("name_joined")
-        # Each word's weight in `compare_names` (`_weight`), by whether the name is a person's,
-        # and the longer of its length and its skeleton's, which every pair's score divides by.
         full = np.sqrt(np.minimum(self.length[:, 0], 8).astype(np.float64))
+        # Each word's weight in `compare_names` (`_weight`), by whether the name is a person's.
         self.weights = {True: full, False: np.where((self.flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
-        self.longest = self.length.max(axis=1).astype(np.float64)
         self.index = {word: i for i, word in enumerate(self.words)}
         self.name_id_sets = {int(i): frozenset(ids) for i, ids in json.loads((directory / "vocab_names.json").read_text()).items()}
+        # What `_prefilter.bound` reads, in its order.
+        self.arrays = (
+            load("name_words"), load("name_words_offsets"), words, _line_offsets(words), skeletons,
+            _line_offsets(skeletons), self.flags, self.weights[True], self.weights[False], load("name_joined"),
+        )
 
     # A word's skeleton, weight and name ids as `features.names` computes them, read from the
     # vocabulary when it has the word (`features.name_bound.Lexicon`).
@@ -118,11 +126,3 @@ class NameVocab:
     def name_ids(self, word: str) -> frozenset[str]:
         i = self.index.get(word)
         return name_ids(word) if i is None else self.name_id_sets.get(i, frozenset())
-
-    def name_words(self, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The word ids of each name as a padded matrix (one row per name), and which are words."""
-        starts = self._offsets[names]
-        counts = self._offsets[names + 1] - starts
-        span = np.arange(int(counts.max()) if len(counts) else 0)
-        valid = span < counts[:, None]
-        return self._name_words[np.where(valid, starts[:, None] + span, starts[:, None])], valid

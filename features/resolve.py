@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from features.identifiers import Identifier
 from features.name_bound import QueryBound
 from features.name_prefilter import LooseQuery, loose_upper
@@ -100,13 +98,12 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     """
     rows, names = snapshot.candidate_names(query)
     loose = LooseQuery(query, snapshot.vocab)
-    if loose.usable and len(names):
-        kept = np.flatnonzero(loose_upper(loose, snapshot.vocab, names, snapshot.persons(rows), threshold) >= threshold)
-    else:
-        kept = np.arange(len(names))
+    uppers = loose_upper(loose, names, snapshot.persons(rows), threshold) if loose.usable and len(names) else None
     bound = QueryBound(query, snapshot.vocab)
     open_: list[tuple[float, int, int, NameKey]] = []
-    for index, row, name in zip(kept.tolist(), rows[kept].tolist(), names[kept].tolist()):
+    for index, (row, name) in enumerate(zip(rows.tolist(), names.tolist())):
+        if uppers is not None and uppers[index] < threshold:
+            continue
         key = snapshot.listed_name(name)
         upper = bound.upper(key, snapshot.schema(row), snapshot.listed_skeletons(name))
         if upper < threshold or (upper := _placed(upper, country, snapshot, row)) < threshold:

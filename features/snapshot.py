@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from features.graph import link_type, phrase
+from features._prefilter import select_names
 from features.hashing import key64, keys64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
@@ -138,19 +139,12 @@ class Snapshot:
         return self._person[self._schema[rows]]
 
     def candidate_names(self, key: NameKey) -> tuple[np.ndarray, np.ndarray]:
-        """(entity rows, name indices) of the names sharing the most blocking keys with `key`,
-        at most `CANDIDATES`, rarest keys first."""
-        postings = sorted(self._postings(self._block, block_keys(key)), key=len)
-        if not postings:
-            return np.zeros(0, np.int32), np.zeros(0, np.int32)
-        selective = [p for p in postings if len(p) <= MAX_POSTING] or [postings[0][:MAX_POSTING]]
-        # Each posting list is sorted, so a stable (run-merging) sort plus run lengths counts
-        # the shared keys of each name in about half the time of np.unique.
-        names = np.sort(np.concatenate(selective), kind="stable") if len(selective) > 1 else selective[0]
-        starts = np.flatnonzero(np.diff(names, prepend=-1))
-        names, counts = names[starts], np.diff(np.append(starts, len(names)))
-        if len(names) > CANDIDATES:
-            names = names[np.argpartition(-counts, CANDIDATES)[:CANDIDATES]]
+        """(entity rows, name indices) of the names sharing the most blocking keys with `key`:
+        at most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more
+        than `MAX_POSTING` names counts only when no key is rarer."""
+        keys, offsets, postings = self._block
+        names = np.frombuffer(select_names(keys, offsets, postings, keys64(list(block_keys(key))), MAX_POSTING, CANDIDATES),
+                              dtype=np.int32)
         return self._name_entity[names], names
 
     def hops(self, row: int) -> int | None:

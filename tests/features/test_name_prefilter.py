@@ -37,7 +37,7 @@ def _snapshot(directory: Path, listed: list[str]) -> Snapshot:
 
 
 def _names_of(snapshot: Snapshot, row: int) -> np.ndarray:
-    return np.flatnonzero(np.asarray(snapshot._name_entity) == row)
+    return np.flatnonzero(np.asarray(snapshot._name_entity) == row).astype(np.int32)
 
 
 def _check_pairs(snapshot: Snapshot, pairs: list[tuple[str, int]]) -> int:
@@ -50,8 +50,8 @@ def _check_pairs(snapshot: Snapshot, pairs: list[tuple[str, int]]) -> int:
             continue
         for row in (2 * i, 2 * i + 1):
             names = _names_of(snapshot, row)
-            bounds = loose_upper(loose, snapshot.vocab, names, snapshot.persons(np.full(len(names), row)), MATCH_THRESHOLD)
-            for name, bound in zip(names.tolist(), bounds.tolist()):
+            bounds = loose_upper(loose, names, snapshot.persons(np.full(len(names), row)), MATCH_THRESHOLD)
+            for name, bound in zip(names.tolist(), bounds):
                 exact = compare_names(key, snapshot.listed_name(name), schema=snapshot.schema(row))
                 assert bound >= exact, (query, snapshot.listed_name(name), snapshot.schema(row), bound, exact)
                 pruned += bound < MATCH_THRESHOLD
@@ -79,7 +79,7 @@ def test_loose_bound_prunes_a_name_sharing_one_word(tmp_path):
     loose = LooseQuery(name_key("Galvora Kestrel Trading"), snapshot.vocab)
     company = np.array([1, 3])  # the two names as companies' (see _snapshot)
     names = np.concatenate([_names_of(snapshot, row) for row in company])
-    bounds = loose_upper(loose, snapshot.vocab, names, snapshot.persons(company), MATCH_THRESHOLD)
+    bounds = loose_upper(loose, names, snapshot.persons(company), MATCH_THRESHOLD)
     assert bounds[0] < MATCH_THRESHOLD <= bounds[1]
 
 
@@ -89,7 +89,7 @@ def test_names_with_numbers_are_left_to_the_tight_bound(tmp_path):
     loose = LooseQuery(name_key("DA Group"), snapshot.vocab)
     rows = np.array([1, 3, 5])
     names = np.concatenate([_names_of(snapshot, row) for row in rows])
-    bounds = loose_upper(loose, snapshot.vocab, names, snapshot.persons(rows), MATCH_THRESHOLD)
+    bounds = loose_upper(loose, names, snapshot.persons(rows), MATCH_THRESHOLD)
     assert np.isinf(bounds[:2]).all() and bounds[2] >= 1.0
 
 
@@ -97,11 +97,13 @@ def test_vocabulary_matches_the_names(tmp_path):
     listed = ["Nebesnaya Mekhanika", "Ivan Petrovich Ivanov", "DA Group 22", "Fund IV", "Mhmmd Trading", "Aspan Arba"]
     snapshot = _snapshot(tmp_path, listed)
     vocab = snapshot.vocab
+    name_words, offsets, blob, word_offsets = vocab.arrays[:4]
     for name in range(len(snapshot._name_entity)):
         key = snapshot.listed_name(name)
-        ids, valid = vocab.name_words(np.array([name]))
-        assert [vocab.words[i] for i in ids[valid].tolist()] == list(key.tokens)
-        length, joined_skeleton, vowelless, numbered, suffixed = vocab.joined[name].tolist()
+        ids = name_words[offsets[name]: offsets[name + 1]].tolist()
+        assert [vocab.words[i] for i in ids] == list(key.tokens)
+        assert [blob[word_offsets[i]: word_offsets[i + 1] - 1].decode() for i in ids] == list(key.tokens)
+        length, joined_skeleton, vowelless, numbered, suffixed = vocab.arrays[-1][name].tolist()
         schema = snapshot.schema(int(snapshot._name_entity[name]))
         assert length == len("".join(key.tokens))
         if not numbered:
@@ -122,5 +124,6 @@ def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
     assert vocab.weight("trading", False) == pytest.approx(_weight("trading", False)) == pytest.approx(7 ** 0.5 / 2)
     assert vocab.skeleton("ivan") == skeleton("ivan")
     assert "zorblax" not in vocab.index and vocab.skeleton("zorblax") == skeleton("zorblax")  # computed
-    query = LooseQuery(NameKey(("ivan", "trading", "zorblax")), snapshot.vocab)
-    assert query.named(0) == name_ids("ivan") and query.weight[False][1, 0] == pytest.approx(7 ** 0.5 / 2)
+    words, skeletons, _, _, named, person, company = LooseQuery(NameKey(("ivan", "trading", "zorblax")), vocab).arrays[:7]
+    assert skeletons == [skeleton(t) for t in words] and named == [True, False, bool(name_ids("zorblax"))]
+    assert company[1] == pytest.approx(7 ** 0.5 / 2) and person[1] == pytest.approx(7 ** 0.5)

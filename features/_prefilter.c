@@ -1,0 +1,433 @@
+/* The resolver's two hot loops in C: choosing a query's blocking candidates and bounding
+ * `compare_names` for each of them (see features/name_prefilter.py for the bound and its proof,
+ * features/snapshot.py for the candidates).
+ *
+ * Why hand-written: both run for every party never seen before, over the snapshot's arrays;
+ * in Python and numpy they cost ~0.3 ms a query, mostly interpreter and per-call overhead on
+ * arrays of a few dozen items. No library computes this bound of our own scoring function.
+ * Arrays come in through the buffer protocol (numpy arrays, bytes), so this needs no headers
+ * beyond Python's.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_QUERY_WORDS 32
+#define MAX_WORD 384 /* rigour's MAX_NAME_LENGTH: longer words are not bounded here */
+
+/* Vocabulary flags, as in features/name_vocab.py. */
+#define F_DIGITS 1
+#define F_ROMAN 2
+#define F_SUFFIXED 4
+#define F_VOWELLESS 8
+#define F_NAMED 16
+#define F_GENERIC 32
+#define F_NONASCII 64
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} Buf;
+
+static int get_buffer(PyObject *obj, Buf *buf, Py_ssize_t itemsize, const char *what) {
+    if (PyObject_GetBuffer(obj, &buf->view, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    buf->held = 1;
+    if (buf->view.len % itemsize != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: buffer of %zd bytes is not of %zd-byte items", what, buf->view.len, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static void release(Buf *bufs, int n) {
+    for (int i = 0; i < n; i++)
+        if (bufs[i].held) PyBuffer_Release(&bufs[i].view);
+}
+
+/* ---- candidates --------------------------------------------------------------------- */
+
+typedef struct {
+    const int32_t *items;
+    Py_ssize_t len;
+    Py_ssize_t pos;
+} Posting;
+
+/* Whether a sorted posting list holds `name`, asked for names in increasing order: galloping
+   from where the last answer was found, so a pass over the list costs at most its length. */
+static int contains(Posting *p, int32_t name) {
+    Py_ssize_t lo = p->pos, step = 1;
+    while (lo + step < p->len && p->items[lo + step] < name) { lo += step; step <<= 1; }
+    Py_ssize_t hi = lo + step < p->len ? lo + step : p->len;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (p->items[mid] < name) lo = mid + 1; else hi = mid;
+    }
+    p->pos = lo;
+    return lo < p->len && p->items[lo] == name;
+}
+
+static int by_length(const void *a, const void *b) {
+    Py_ssize_t la = ((const Posting *)a)->len, lb = ((const Posting *)b)->len;
+    return (la > lb) - (la < lb);
+}
+
+PyDoc_STRVAR(select_doc,
+"select_names(keys, offsets, postings, hashes, max_posting, limit) -> bytes\n\n"
+"The names sharing the most of the query's blocking keys (`hashes`, uint64), at most `limit`,\n"
+"ties to the lower name index, in increasing order, as int32. A key of more than `max_posting`\n"
+"names brings none, but counts for the names a rarer key brings; when all keys are that\n"
+"common, the shortest's first `max_posting` names are the ones brought.");
+
+static PyObject *select_names(PyObject *self, PyObject *args) {
+    PyObject *o_keys, *o_offsets, *o_postings, *o_hashes;
+    Py_ssize_t max_posting, limit;
+    if (!PyArg_ParseTuple(args, "OOOOnn", &o_keys, &o_offsets, &o_postings, &o_hashes, &max_posting, &limit))
+        return NULL;
+    if (limit < 1 || max_posting < 1) {
+        PyErr_SetString(PyExc_ValueError, "max_posting and limit must be positive");
+        return NULL;
+    }
+    Buf b[4];
+    memset(b, 0, sizeof b);
+    PyObject *result = NULL;
+    Posting *lists = NULL;
+    int32_t *best_name = NULL;
+    Py_ssize_t *best_count = NULL;
+    if (get_buffer(o_keys, &b[0], 8, "keys") || get_buffer(o_offsets, &b[1], 8, "offsets") ||
+        get_buffer(o_postings, &b[2], 4, "postings") || get_buffer(o_hashes, &b[3], 8, "hashes"))
+        goto done;
+    const uint64_t *keys = b[0].view.buf, *hashes = b[3].view.buf;
+    const int64_t *offsets = b[1].view.buf;
+    const int32_t *postings = b[2].view.buf;
+    Py_ssize_t nkeys = b[0].view.len / 8, nhashes = b[3].view.len / 8;
+    lists = PyMem_Malloc(sizeof(Posting) * 2 * (nhashes + 1));
+    best_name = PyMem_Malloc(sizeof(int32_t) * (limit + 1));
+    best_count = PyMem_Malloc(sizeof(Py_ssize_t) * (limit + 1));
+    if (!lists || !best_name || !best_count) { PyErr_NoMemory(); goto done; }
+
+    Py_ssize_t found = 0;
+    for (Py_ssize_t h = 0; h < nhashes; h++) {
+        Py_ssize_t lo = 0, hi = nkeys; /* first key >= hashes[h] */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (keys[mid] < hashes[h]) lo = mid + 1; else hi = mid;
+        }
+        if (lo < nkeys && keys[lo] == hashes[h]) {
+            lists[found].items = postings + offsets[lo];
+            lists[found].len = offsets[lo + 1] - offsets[lo];
+            lists[found].pos = 0;
+            found++;
+        }
+    }
+    /* Stable by length: insertion sort keeps the given order among equal lengths. */
+    for (Py_ssize_t i = 1; i < found; i++) {
+        Posting p = lists[i];
+        Py_ssize_t j = i;
+        while (j > 0 && by_length(&lists[j - 1], &p) > 0) { lists[j] = lists[j - 1]; j--; }
+        lists[j] = p;
+    }
+    /* The rarer keys' lists are merged; the common ones (longer than max_posting) only add to
+       the count of a name that a rarer key brought, looked up by bisection. When every key is
+       common, the shortest list, cut, brings the names. */
+    Posting *common = lists + found;
+    Py_ssize_t selective = 0, ncommon = 0;
+    for (Py_ssize_t i = 0; i < found; i++) {
+        if (lists[i].len <= max_posting) lists[selective++] = lists[i];
+        else common[ncommon++] = lists[i];
+    }
+    if (selective == 0 && found > 0) {
+        lists[0] = common[0];
+        selective = 1;
+        common++;
+        ncommon--;
+        if (lists[0].len > max_posting) lists[0].len = max_posting;
+    }
+    Py_ssize_t kept = 0, lowest = 0;
+    for (;;) {
+        int32_t name = INT32_MAX;
+        int any = 0;
+        for (Py_ssize_t i = 0; i < selective; i++)
+            if (lists[i].pos < lists[i].len && (!any || lists[i].items[lists[i].pos] < name)) {
+                name = lists[i].items[lists[i].pos];
+                any = 1;
+            }
+        if (!any) break;
+        Py_ssize_t count = 0;
+        for (Py_ssize_t i = 0; i < selective; i++)
+            if (lists[i].pos < lists[i].len && lists[i].items[lists[i].pos] == name) { count++; lists[i].pos++; }
+        if (kept == limit && count + ncommon <= lowest) continue; /* cannot displace */
+        for (Py_ssize_t i = 0; i < ncommon; i++) count += contains(&common[i], name);
+        if (kept < limit) {
+            best_name[kept] = name; best_count[kept] = count; kept++;
+        } else if (count > lowest) {
+            Py_ssize_t worst = 0;
+            for (Py_ssize_t i = 1; i < kept; i++)
+                if (best_count[i] <= best_count[worst]) worst = i; /* the last-come of the lowest */
+            memmove(best_name + worst, best_name + worst + 1, sizeof(int32_t) * (kept - worst - 1));
+            memmove(best_count + worst, best_count + worst + 1, sizeof(Py_ssize_t) * (kept - worst - 1));
+            best_name[kept - 1] = name; best_count[kept - 1] = count;
+        } else {
+            continue;
+        }
+        if (kept == limit) {
+            lowest = best_count[0];
+            for (Py_ssize_t i = 1; i < kept; i++)
+                if (best_count[i] < lowest) lowest = best_count[i];
+        }
+    }
+    result = PyBytes_FromStringAndSize((const char *)best_name, sizeof(int32_t) * kept);
+done:
+    release(b, 4);
+    PyMem_Free(lists);
+    PyMem_Free(best_name);
+    PyMem_Free(best_count);
+    return result;
+}
+
+/* ---- the bound ---------------------------------------------------------------------- */
+
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps), both under MAX_WORD. */
+static int osa(const char *a, int la, const char *b, int lb) {
+    int rows[3][MAX_WORD + 1];
+    int *two = rows[0], *prev = rows[1], *cur = rows[2];
+    for (int j = 0; j <= lb; j++) prev[j] = j;
+    for (int i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v) v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && two[j - 2] + 1 < v) v = two[j - 2] + 1;
+            cur[j] = v;
+        }
+        int *t = two; two = prev; prev = cur; cur = t;
+    }
+    return prev[lb];
+}
+
+static int is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+/* Whether `longer` without its vowels is `shorter`. */
+static int consonants_of(const char *shorter, int ls, const char *longer, int ll) {
+    int k = 0;
+    for (int i = 0; i < ll; i++) {
+        if (is_vowel(longer[i])) continue;
+        if (k >= ls || longer[i] != shorter[k]) return 0;
+        k++;
+    }
+    return k == ls;
+}
+
+typedef struct {
+    const char *word, *skel;
+    int len, skel_len;
+    int suffixed, vowelless, named, ascii;
+} QWord;
+
+typedef struct {
+    double typo, floor, named_sim;
+} Params;
+
+/* The bound `s` of one query word and one listed word (see name_prefilter's docstring). */
+static double word_bound(const QWord *q, const char *b, int lb, const char *sb, int lsb, int flags, const Params *p) {
+    if (!q->ascii || (flags & F_NONASCII) || q->len >= MAX_WORD || lb >= MAX_WORD || q->skel_len >= MAX_WORD || lsb >= MAX_WORD)
+        return 1.0;
+    if (q->suffixed && (flags & F_SUFFIXED)) return 1.0; /* stems are compared: not bounded */
+    int dw = osa(q->word, q->len, b, lb), ds = osa(q->skel, q->skel_len, sb, lsb);
+    int d = dw < ds ? dw : ds, longest = q->len;
+    if (lb > longest) longest = lb;
+    if (q->skel_len > longest) longest = q->skel_len;
+    if (lsb > longest) longest = lsb;
+    double s = 1.0 - p->typo * d / longest;
+    int query_shorter = q->len <= lb;
+    int ls = query_shorter ? q->len : lb;
+    const char *shorter = query_shorter ? q->word : b, *longer = query_shorter ? b : q->word;
+    int ll = query_shorter ? lb : q->len;
+    if (ls == 1 && s < 0.85) s = 0.85;
+    if (ls >= 3) {
+        if (s < 0.8 && memcmp(longer, shorter, ls) == 0) s = 0.8;
+        int vowelless = query_shorter ? q->vowelless : (flags & F_VOWELLESS) != 0;
+        if (s < 0.85 && vowelless && consonants_of(shorter, ls, longer, ll)) s = 0.85;
+    }
+    if (q->named && (flags & F_NAMED) && s < p->named_sim) s = p->named_sim;
+    return s;
+}
+
+/* Per call: each distinct listed word's bounds with the query words, in an open-addressed table. */
+typedef struct {
+    int32_t *ids;
+    double *sims; /* nq per slot */
+    Py_ssize_t mask;
+} Memo;
+
+PyDoc_STRVAR(bound_doc,
+"bound(names, persons, vocab, query, params) -> list[float]\n\n"
+"An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py),\n"
+"inf for names with numbers, and -1 - bound for a name of another word count whose bound would\n"
+"rise to `named_sim` were the query's words run together a given name.");
+
+static PyObject *bound(PyObject *self, PyObject *args) {
+    PyObject *o_names, *o_persons, *vocab, *query, *o_params;
+    if (!PyArg_ParseTuple(args, "OOO!O!O!", &o_names, &o_persons, &PyTuple_Type, &vocab, &PyTuple_Type, &query,
+                          &PyTuple_Type, &o_params))
+        return NULL;
+    Buf b[12];
+    memset(b, 0, sizeof b);
+    PyObject *result = NULL;
+    Memo memo = {0};
+    double *query_best = NULL;
+    QWord qw[MAX_QUERY_WORDS];
+    Params p;
+    double conflict, extra, person_extra, epsilon;
+    if (!PyArg_ParseTuple(o_params, "ddddddd", &p.typo, &p.floor, &p.named_sim, &conflict, &extra, &person_extra, &epsilon))
+        return NULL;
+    /* vocab: name_words, name_offsets, words, word_offsets, skeletons, skeleton_offsets, flags, weight_person, weight_company, joined */
+    if (PyTuple_GET_SIZE(vocab) != 10) { PyErr_SetString(PyExc_ValueError, "vocab: 10 arrays"); return NULL; }
+    /* query: words, skeletons, suffixed, vowelless, named, weight_person, weight_company,
+       joined_length, joined_skeleton_length, joined_vowelless, joined_suffixed */
+    if (PyTuple_GET_SIZE(query) != 11) { PyErr_SetString(PyExc_ValueError, "query: 11 items"); return NULL; }
+    static const Py_ssize_t sizes[10] = {4, 8, 1, 8, 1, 8, 1, 8, 8, 2};
+    static const char *what[10] = {"name_words", "name_offsets", "words", "word_offsets", "skeletons",
+                                   "skeleton_offsets", "flags", "weight_person", "weight_company", "joined"};
+    for (int i = 0; i < 10; i++)
+        if (get_buffer(PyTuple_GET_ITEM(vocab, i), &b[i], sizes[i], what[i])) goto done;
+    if (get_buffer(o_names, &b[10], 4, "names") || get_buffer(o_persons, &b[11], 1, "persons")) goto done;
+    const int32_t *name_words = b[0].view.buf, *names = b[10].view.buf;
+    const int64_t *name_offsets = b[1].view.buf, *word_offsets = b[3].view.buf, *skel_offsets = b[5].view.buf;
+    const char *words = b[2].view.buf, *skels = b[4].view.buf;
+    const uint8_t *flags = b[6].view.buf, *persons = b[11].view.buf;
+    const double *wp = b[7].view.buf, *wc = b[8].view.buf;
+    const uint16_t *joined = b[9].view.buf;
+    Py_ssize_t n = b[10].view.len / 4;
+    if (b[11].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
+
+    PyObject *q_words = PyTuple_GET_ITEM(query, 0), *q_skels = PyTuple_GET_ITEM(query, 1);
+    PyObject *q_flags[3] = {PyTuple_GET_ITEM(query, 2), PyTuple_GET_ITEM(query, 3), PyTuple_GET_ITEM(query, 4)};
+    PyObject *q_wp = PyTuple_GET_ITEM(query, 5), *q_wc = PyTuple_GET_ITEM(query, 6);
+    if (!PyList_Check(q_words) || !PyList_Check(q_skels) || !PyList_Check(q_wp) || !PyList_Check(q_wc) ||
+        !PyList_Check(q_flags[0]) || !PyList_Check(q_flags[1]) || !PyList_Check(q_flags[2])) {
+        PyErr_SetString(PyExc_TypeError, "query: lists expected");
+        goto done;
+    }
+    Py_ssize_t nq = PyList_GET_SIZE(q_words);
+    if (nq < 1 || nq > MAX_QUERY_WORDS || PyList_GET_SIZE(q_skels) != nq || PyList_GET_SIZE(q_wp) != nq ||
+        PyList_GET_SIZE(q_wc) != nq || PyList_GET_SIZE(q_flags[0]) != nq || PyList_GET_SIZE(q_flags[1]) != nq ||
+        PyList_GET_SIZE(q_flags[2]) != nq) {
+        PyErr_SetString(PyExc_ValueError, "query: 1 to 32 words, one of each item per word");
+        goto done;
+    }
+    double q_wp_v[MAX_QUERY_WORDS], q_wc_v[MAX_QUERY_WORDS];
+    for (Py_ssize_t i = 0; i < nq; i++) {
+        Py_ssize_t len, skel_len;
+        const char *w = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(q_words, i), &len);
+        const char *s = w ? PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(q_skels, i), &skel_len) : NULL;
+        if (!s) goto done;
+        qw[i].word = w; qw[i].len = (int)(len < MAX_WORD ? len : MAX_WORD);
+        qw[i].skel = s; qw[i].skel_len = (int)(skel_len < MAX_WORD ? skel_len : MAX_WORD);
+        qw[i].ascii = PyUnicode_IS_ASCII(PyList_GET_ITEM(q_words, i)) && PyUnicode_IS_ASCII(PyList_GET_ITEM(q_skels, i));
+        qw[i].suffixed = PyObject_IsTrue(PyList_GET_ITEM(q_flags[0], i));
+        qw[i].vowelless = PyObject_IsTrue(PyList_GET_ITEM(q_flags[1], i));
+        qw[i].named = PyObject_IsTrue(PyList_GET_ITEM(q_flags[2], i));
+        q_wp_v[i] = PyFloat_AsDouble(PyList_GET_ITEM(q_wp, i));
+        q_wc_v[i] = PyFloat_AsDouble(PyList_GET_ITEM(q_wc, i));
+    }
+    if (PyErr_Occurred()) goto done;
+    double jl = PyFloat_AsDouble(PyTuple_GET_ITEM(query, 7)), jsl = PyFloat_AsDouble(PyTuple_GET_ITEM(query, 8));
+    int j_vowelless = PyObject_IsTrue(PyTuple_GET_ITEM(query, 9)), j_suffixed = PyObject_IsTrue(PyTuple_GET_ITEM(query, 10));
+    if (PyErr_Occurred()) goto done;
+
+    Py_ssize_t total = 0;
+    for (Py_ssize_t c = 0; c < n; c++) total += name_offsets[names[c] + 1] - name_offsets[names[c]];
+    Py_ssize_t slots = 16;
+    while (slots < 2 * total) slots <<= 1;
+    memo.ids = PyMem_Malloc(sizeof(int32_t) * slots);
+    memo.sims = PyMem_Malloc(sizeof(double) * slots * nq);
+    query_best = PyMem_Malloc(sizeof(double) * nq);
+    if (!memo.ids || !memo.sims || !query_best) { PyErr_NoMemory(); goto done; }
+    memset(memo.ids, 0xff, sizeof(int32_t) * slots); /* -1: empty */
+    memo.mask = slots - 1;
+
+    result = PyList_New(n);
+    if (!result) goto done;
+    for (Py_ssize_t c = 0; c < n; c++) {
+        int32_t name = names[c];
+        const uint16_t *nj = joined + 5 * (Py_ssize_t)name;
+        double value;
+        if (nj[3]) {
+            value = Py_HUGE_VAL; /* numbers: compare_names treats them apart */
+        } else {
+            int person = persons[c] != 0;
+            const double *q_weight = person ? q_wp_v : q_wc_v;
+            double covered = 0.0, listed_left = 0.0, query_left = 0.0;
+            for (Py_ssize_t i = 0; i < nq; i++) query_best[i] = 0.0;
+            Py_ssize_t count = name_offsets[name + 1] - name_offsets[name];
+            for (Py_ssize_t k = name_offsets[name]; k < name_offsets[name + 1]; k++) {
+                int32_t id = name_words[k];
+                Py_ssize_t slot = ((uint32_t)id * 2654435761u) & memo.mask;
+                while (memo.ids[slot] != -1 && memo.ids[slot] != id) slot = (slot + 1) & memo.mask;
+                double *sims = memo.sims + slot * nq;
+                if (memo.ids[slot] == -1) {
+                    memo.ids[slot] = id;
+                    const char *w = words + word_offsets[id], *s = skels + skel_offsets[id];
+                    int lw = (int)(word_offsets[id + 1] - word_offsets[id] - 1);
+                    int ls = (int)(skel_offsets[id + 1] - skel_offsets[id] - 1);
+                    for (Py_ssize_t i = 0; i < nq; i++) sims[i] = word_bound(&qw[i], w, lw, s, ls, flags[id], &p);
+                }
+                double best = 0.0;
+                for (Py_ssize_t i = 0; i < nq; i++) {
+                    if (sims[i] > best) best = sims[i];
+                    if (sims[i] > query_best[i]) query_best[i] = sims[i];
+                }
+                double weight = person ? wp[id] : wc[id];
+                if (best >= p.floor) covered += best * weight; else listed_left += weight;
+            }
+            for (Py_ssize_t i = 0; i < nq; i++) {
+                if (query_best[i] >= p.floor) covered += query_best[i] * q_weight[i]; else query_left += q_weight[i];
+            }
+            double cost = (listed_left > 0 && query_left > 0) ? conflict : (person ? person_extra : extra);
+            double denominator = covered + cost * (listed_left + query_left);
+            value = denominator > 0 ? covered / denominator : 0.0;
+            if (count != nq) { /* the words run together */
+                double lb = nj[0], lsb = nj[1];
+                double gap_w = jl > lb ? jl - lb : lb - jl, gap_s = jsl > lsb ? jsl - lsb : lsb - jsl;
+                double longest = jl;
+                if (lb > longest) longest = lb;
+                if (jsl > longest) longest = jsl;
+                if (lsb > longest) longest = lsb;
+                double s = longest > 0 ? 1.0 - p.typo * (gap_w < gap_s ? gap_w : gap_s) / longest : 1.0;
+                double shortest = jl < lb ? jl : lb;
+                int vowelless = jl <= lb ? j_vowelless : nj[2] != 0;
+                double floor = shortest >= 3 ? (vowelless ? 0.85 : 0.8) : (shortest == 1 ? 0.85 : 0.0);
+                if (j_suffixed && nj[4]) floor = 1.0; /* stems are compared: not bounded */
+                if (s < floor) s = floor;
+                if (s > value) value = s;
+                value += epsilon;
+                if (value < p.named_sim) value = -1.0 - value; /* see the docstring */
+            } else {
+                value += epsilon;
+            }
+        }
+        PyObject *v = PyFloat_FromDouble(value);
+        if (!v) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, c, v);
+    }
+done:
+    release(b, 12);
+    PyMem_Free(memo.ids);
+    PyMem_Free(memo.sims);
+    PyMem_Free(query_best);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"select_names", select_names, METH_VARARGS, select_doc},
+    {"bound", bound, METH_VARARGS, bound_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_prefilter", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__prefilter(void) { return PyModule_Create(&module); }

@@ -1,0 +1,66 @@
+"""Blocking candidates (`_prefilter.select_names`): the names sharing the most keys, rarer keys
+bringing them, ties to the lower name index; against a plain-Python statement of the rule."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from features._prefilter import select_names
+
+
+def _index(postings: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    keys = np.array(sorted(postings), dtype=np.uint64)
+    lists = [sorted(postings[int(k)]) for k in keys]
+    offsets = np.concatenate(([0], np.cumsum([len(p) for p in lists]))).astype(np.int64)
+    return keys, offsets, np.array([n for p in lists for n in p], dtype=np.int32)
+
+
+def _reference(postings: dict[int, list[int]], query: list[int], max_posting: int, limit: int) -> list[int]:
+    found = sorted((sorted(postings[h]) for h in query if h in postings), key=len)
+    rare = [p for p in found if len(p) <= max_posting]
+    common = [p for p in found if len(p) > max_posting]
+    if not rare and common:
+        rare, common = [common[0][:max_posting]], common[1:]
+    brought = sorted({n for p in rare for n in p})
+    count = {n: sum(n in p for p in rare + common) for n in brought}
+    return sorted(sorted(brought, key=lambda n: (-count[n], n))[:limit])
+
+
+def _select(postings, query, max_posting, limit) -> list[int]:
+    keys, offsets, items = _index(postings)
+    raw = select_names(keys, offsets, items, np.array(query, dtype=np.uint64), max_posting, limit)
+    return np.frombuffer(raw, dtype=np.int32).tolist()
+
+
+def test_the_names_sharing_most_keys_ties_to_the_lower_index():
+    postings = {10: [1, 2, 3, 4], 20: [3, 4, 5], 30: [4, 9], 40: list(range(100))}
+    assert _select(postings, [10, 20, 30, 99], 50, 2) == [3, 4]  # 4: three keys, 3: two, before 5
+    # 40 is common: it brings no name, but counts for those the others bring.
+    assert _select(postings, [10, 40], 50, 2) == [1, 2]
+    assert _select(postings, [20, 40, 30], 50, 1) == [4]
+
+
+def test_when_every_key_is_common_the_shortest_brings_its_first_names():
+    postings = {1: list(range(0, 300, 2)), 2: list(range(0, 300, 3))}
+    assert _select(postings, [1, 2], 50, 3) == [0, 6, 12]  # in the first 50 of key 2's list, also in key 1's
+    assert _select(postings, [7], 50, 3) == []
+
+
+def test_random_indexes_against_the_rule():
+    rng = random.Random(4)
+    for _ in range(300):
+        postings = {k: rng.sample(range(400), rng.randint(1, 120)) for k in rng.sample(range(1, 60), rng.randint(1, 12))}
+        query = rng.sample(range(1, 70), rng.randint(1, 8))
+        max_posting, limit = rng.choice([20, 60, 1000]), rng.choice([1, 5, 25])
+        assert _select(postings, query, max_posting, limit) == _reference(postings, query, max_posting, limit)
+
+
+def test_bad_arguments_are_refused():
+    keys, offsets, items = _index({1: [1]})
+    with pytest.raises(ValueError):
+        select_names(keys, offsets, items, np.array([1], dtype=np.uint64), 10, 0)
+    with pytest.raises(ValueError):
+        select_names(keys, offsets, items, b"123", 10, 5)  # not whole uint64 values
