@@ -1,12 +1,12 @@
 """The words of a snapshot's listed names, each stored once with what the resolver's prefilter
 needs to know of it, and each name as a row of word ids.
 
-Why: the prefilter (`features.name_prefilter`) bounds every blocking candidate of a query at
-once, with numpy and rapidfuzz, instead of decoding each candidate's name and walking its word
-pairs in Python. It needs each candidate's words as ids, and per word its spelling, its
-skeleton, their lengths and a few flags, which cost a rigour name analysis each (a given name
-rigour knows, a generic company word): computed here once per distinct word, ~130 k words for a
-million entities.
+Why: the prefilter (`features.name_prefilter`, in C) bounds every blocking candidate of a
+query at once, instead of decoding each candidate's name and walking its word pairs in Python.
+It needs each candidate's words as ids, and per word its spelling, its skeleton, its weight and
+a few flags, some of which cost a rigour name analysis (a given name rigour knows, a generic
+company word): computed here once per distinct word, ~130 k words for a million entities. The
+tight bound and the query's known words read the same (`NameVocab.skeleton`...).
 
 Files beside the snapshot's `names` table (same name order):
 - `vocab.txt` and `vocab_skeleton.txt`: each distinct word and its skeleton, one a line (read
