@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #define MAX_QUERY_WORDS 32
 #define MAX_WORD 384 /* rigour's MAX_NAME_LENGTH: longer words are not bounded here */
@@ -25,6 +26,11 @@
 #define F_NAMED 16
 #define F_GENERIC 32
 #define F_NONASCII 64
+/* A name record's bits, as in features/name_vocab.py. */
+#define N_ALL_VOWELLESS 1
+#define N_NUMBERED 2
+#define N_ENDS_SUFFIXED 4
+#define N_HEADER 4
 
 typedef struct {
     Py_buffer view;
@@ -228,8 +234,11 @@ typedef struct {
 } QWord;
 
 typedef struct {
-    double typo, floor, named_sim;
+    double typo, floor, named_sim, generic;
 } Params;
+
+/* A word's weight in compare_names by its length, capped at 8 (`names._weight`); set at import. */
+static double WEIGHT[9];
 
 /* The bound `s` of one query word and one listed word (see name_prefilter's docstring). */
 static double word_bound(const QWord *q, const char *b, int lb, const char *sb, int lsb, int flags, const Params *p) {
@@ -274,7 +283,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOO!O!O!", &o_names, &o_persons, &PyTuple_Type, &vocab, &PyTuple_Type, &query,
                           &PyTuple_Type, &o_params))
         return NULL;
-    Buf b[12];
+    Buf b[6];
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Memo memo = {0};
@@ -282,27 +291,24 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     QWord qw[MAX_QUERY_WORDS];
     Params p;
     double conflict, extra, person_extra, epsilon;
-    if (!PyArg_ParseTuple(o_params, "ddddddd", &p.typo, &p.floor, &p.named_sim, &conflict, &extra, &person_extra, &epsilon))
+    if (!PyArg_ParseTuple(o_params, "dddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &conflict, &extra,
+                          &person_extra, &epsilon))
         return NULL;
-    /* vocab: name_words, name_offsets, words, word_offsets, skeletons, skeleton_offsets, flags, weight_person, weight_company, joined */
-    if (PyTuple_GET_SIZE(vocab) != 10) { PyErr_SetString(PyExc_ValueError, "vocab: 10 arrays"); return NULL; }
+    /* vocab: name records, their offsets, word records, their offsets (features/name_vocab.py) */
+    if (PyTuple_GET_SIZE(vocab) != 4) { PyErr_SetString(PyExc_ValueError, "vocab: 4 arrays"); return NULL; }
     /* query: words, skeletons, suffixed, vowelless, named, weight_person, weight_company,
        joined_length, joined_skeleton_length, joined_vowelless, joined_suffixed */
     if (PyTuple_GET_SIZE(query) != 11) { PyErr_SetString(PyExc_ValueError, "query: 11 items"); return NULL; }
-    static const Py_ssize_t sizes[10] = {4, 8, 1, 8, 1, 8, 1, 8, 8, 2};
-    static const char *what[10] = {"name_words", "name_offsets", "words", "word_offsets", "skeletons",
-                                   "skeleton_offsets", "flags", "weight_person", "weight_company", "joined"};
-    for (int i = 0; i < 10; i++)
+    static const Py_ssize_t sizes[4] = {4, 8, 1, 8};
+    static const char *what[4] = {"name_records", "name_offsets", "word_records", "word_offsets"};
+    for (int i = 0; i < 4; i++)
         if (get_buffer(PyTuple_GET_ITEM(vocab, i), &b[i], sizes[i], what[i])) goto done;
-    if (get_buffer(o_names, &b[10], 4, "names") || get_buffer(o_persons, &b[11], 1, "persons")) goto done;
-    const int32_t *name_words = b[0].view.buf, *names = b[10].view.buf;
-    const int64_t *name_offsets = b[1].view.buf, *word_offsets = b[3].view.buf, *skel_offsets = b[5].view.buf;
-    const char *words = b[2].view.buf, *skels = b[4].view.buf;
-    const uint8_t *flags = b[6].view.buf, *persons = b[11].view.buf;
-    const double *wp = b[7].view.buf, *wc = b[8].view.buf;
-    const uint16_t *joined = b[9].view.buf;
-    Py_ssize_t n = b[10].view.len / 4;
-    if (b[11].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
+    if (get_buffer(o_names, &b[4], 4, "names") || get_buffer(o_persons, &b[5], 1, "persons")) goto done;
+    const int32_t *name_records = b[0].view.buf, *names = b[4].view.buf;
+    const int64_t *name_offsets = b[1].view.buf, *word_offsets = b[3].view.buf;
+    const uint8_t *word_records = b[2].view.buf, *persons = b[5].view.buf;
+    Py_ssize_t n = b[4].view.len / 4;
+    if (b[5].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
 
     PyObject *q_words = PyTuple_GET_ITEM(query, 0), *q_skels = PyTuple_GET_ITEM(query, 1);
     PyObject *q_flags[3] = {PyTuple_GET_ITEM(query, 2), PyTuple_GET_ITEM(query, 3), PyTuple_GET_ITEM(query, 4)};
@@ -340,7 +346,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     if (PyErr_Occurred()) goto done;
 
     Py_ssize_t total = 0;
-    for (Py_ssize_t c = 0; c < n; c++) total += name_offsets[names[c] + 1] - name_offsets[names[c]];
+    for (Py_ssize_t c = 0; c < n; c++) total += name_records[name_offsets[names[c]]];
     Py_ssize_t slots = 16;
     while (slots < 2 * total) slots <<= 1;
     memo.ids = PyMem_Malloc(sizeof(int32_t) * slots);
@@ -353,35 +359,35 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     result = PyList_New(n);
     if (!result) goto done;
     for (Py_ssize_t c = 0; c < n; c++) {
-        int32_t name = names[c];
-        const uint16_t *nj = joined + 5 * (Py_ssize_t)name;
+        const int32_t *record = name_records + name_offsets[names[c]];
+        int32_t count = record[0], bits = record[3];
         double value;
-        if (nj[3]) {
+        if (bits & N_NUMBERED) {
             value = Py_HUGE_VAL; /* numbers: compare_names treats them apart */
         } else {
             int person = persons[c] != 0;
             const double *q_weight = person ? q_wp_v : q_wc_v;
             double covered = 0.0, listed_left = 0.0, query_left = 0.0;
             for (Py_ssize_t i = 0; i < nq; i++) query_best[i] = 0.0;
-            Py_ssize_t count = name_offsets[name + 1] - name_offsets[name];
-            for (Py_ssize_t k = name_offsets[name]; k < name_offsets[name + 1]; k++) {
-                int32_t id = name_words[k];
+            for (int32_t k = 0; k < count; k++) {
+                int32_t id = record[N_HEADER + k];
+                const uint8_t *word = word_records + word_offsets[id];
+                int lw = word[0] | word[1] << 8, flags = word[4];
                 Py_ssize_t slot = ((uint32_t)id * 2654435761u) & memo.mask;
                 while (memo.ids[slot] != -1 && memo.ids[slot] != id) slot = (slot + 1) & memo.mask;
                 double *sims = memo.sims + slot * nq;
                 if (memo.ids[slot] == -1) {
                     memo.ids[slot] = id;
-                    const char *w = words + word_offsets[id], *s = skels + skel_offsets[id];
-                    int lw = (int)(word_offsets[id + 1] - word_offsets[id] - 1);
-                    int ls = (int)(skel_offsets[id + 1] - skel_offsets[id] - 1);
-                    for (Py_ssize_t i = 0; i < nq; i++) sims[i] = word_bound(&qw[i], w, lw, s, ls, flags[id], &p);
+                    int ls = word[2] | word[3] << 8;
+                    const char *w = (const char *)word + 5, *s = w + lw;
+                    for (Py_ssize_t i = 0; i < nq; i++) sims[i] = word_bound(&qw[i], w, lw, s, ls, flags, &p);
                 }
                 double best = 0.0;
                 for (Py_ssize_t i = 0; i < nq; i++) {
                     if (sims[i] > best) best = sims[i];
                     if (sims[i] > query_best[i]) query_best[i] = sims[i];
                 }
-                double weight = person ? wp[id] : wc[id];
+                double weight = WEIGHT[lw < 8 ? lw : 8] * ((flags & F_GENERIC) && !person ? p.generic : 1.0);
                 if (best >= p.floor) covered += best * weight; else listed_left += weight;
             }
             for (Py_ssize_t i = 0; i < nq; i++) {
@@ -391,7 +397,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
             double denominator = covered + cost * (listed_left + query_left);
             value = denominator > 0 ? covered / denominator : 0.0;
             if (count != nq) { /* the words run together */
-                double lb = nj[0], lsb = nj[1];
+                double lb = record[1], lsb = record[2];
                 double gap_w = jl > lb ? jl - lb : lb - jl, gap_s = jsl > lsb ? jsl - lsb : lsb - jsl;
                 double longest = jl;
                 if (lb > longest) longest = lb;
@@ -399,9 +405,9 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                 if (lsb > longest) longest = lsb;
                 double s = longest > 0 ? 1.0 - p.typo * (gap_w < gap_s ? gap_w : gap_s) / longest : 1.0;
                 double shortest = jl < lb ? jl : lb;
-                int vowelless = jl <= lb ? j_vowelless : nj[2] != 0;
+                int vowelless = jl <= lb ? j_vowelless : (bits & N_ALL_VOWELLESS) != 0;
                 double floor = shortest >= 3 ? (vowelless ? 0.85 : 0.8) : (shortest == 1 ? 0.85 : 0.0);
-                if (j_suffixed && nj[4]) floor = 1.0; /* stems are compared: not bounded */
+                if (j_suffixed && (bits & N_ENDS_SUFFIXED)) floor = 1.0; /* stems are compared: not bounded */
                 if (s < floor) s = floor;
                 if (s > value) value = s;
                 value += epsilon;
@@ -415,7 +421,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         PyList_SET_ITEM(result, c, v);
     }
 done:
-    release(b, 12);
+    release(b, 6);
     PyMem_Free(memo.ids);
     PyMem_Free(memo.sims);
     PyMem_Free(query_best);
@@ -430,4 +436,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_prefilter", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__prefilter(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__prefilter(void) {
+    for (int i = 0; i <= 8; i++) WEIGHT[i] = sqrt((double)i);
+    return PyModule_Create(&module);
+}

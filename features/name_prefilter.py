@@ -41,13 +41,13 @@ from features._prefilter import bound
 from features.name_bound import EPSILON, FLOOR
 from features.name_vocab import NameVocab
 from features.names import (
-    _ROMAN, _VOWELS, CONFLICT_COST, EXTRA_COST, NAME_SUFFIXES, PERSON_EXTRA_COST,
+    _ROMAN, _VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_EXTRA_COST,
     SAME_NAME_SIMILARITY, TYPO_COST, NameKey, skeleton,
 )
 
 if rigour_env.MAX_NAME_LENGTH != 384:
     raise ImportError("features/_prefilter.c bounds words up to rigour's MAX_NAME_LENGTH, 384")
-_PARAMS = (TYPO_COST, FLOOR, SAME_NAME_SIMILARITY, CONFLICT_COST, EXTRA_COST, PERSON_EXTRA_COST, EPSILON)
+_PARAMS = (TYPO_COST, FLOOR, SAME_NAME_SIMILARITY, GENERIC_WEIGHT, CONFLICT_COST, EXTRA_COST, PERSON_EXTRA_COST, EPSILON)
 
 
 class LooseQuery:

@@ -11,19 +11,21 @@ tight bound and the query's known words read the same (`NameVocab.skeleton`...).
 Files beside the snapshot's `names` table (same name order):
 - `vocab.txt` and `vocab_skeleton.txt`: each distinct word and its skeleton, one a line (read
   whole into lists when the snapshot is opened: ~2 MB for a million entities);
-- `vocab_length.npy`: the length of each word and of its skeleton;
 - `vocab_flags.npy`: the `DIGITS`... bits below;
 - `vocab_names.json`: the name ids (`names.name_ids`) of the words that have some;
-- `name_words.npy` plus `name_words_offsets.npy`: each name's word ids, in order;
-- `name_joined.npy`: per name, the length of its words run together and of the skeleton of
-  that (as in its line of `features.name_skeletons`), whether none of its words has a vowel,
-  whether it has numbers (digits or Roman numerals), which the prefilter leaves alone, and
-  whether its last word has a name-forming ending.
+- `vocab.bin` plus `vocab_offsets.npy`: the same words as records for `_prefilter.bound`, each
+  its length and its skeleton's (uint16, in characters), its flags (a byte), then the word and
+  its skeleton in UTF-8: one record, so one read from memory, per word;
+- `name_records.npy` plus `name_records_offsets.npy`: per name, as int32, its word count, the
+  length of its words run together and of the skeleton of that (as in its line of
+  `features.name_skeletons`), bits (`ALL_VOWELLESS`, `NUMBERED`: digits or Roman numerals,
+  which the prefilter leaves alone, `ENDS_SUFFIXED`: a name-forming ending), then its word ids.
 """
 
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,8 @@ from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weig
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
+ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED = 1, 2, 4  # a name record's bits, as in _prefilter.c
+HEADER = 4  # ints before a name record's word ids
 
 
 def word_flags(word: str) -> int:
@@ -64,54 +68,55 @@ def write_name_vocab(directory: Path) -> None:
     skeletons = [skeleton.__wrapped__(word) for word in vocab]  # no memo: each word comes once
     flags = np.fromiter(map(word_flags, vocab), dtype=np.uint8, count=len(vocab))
     named = {i: sorted(name_ids(vocab[i])) for i in np.flatnonzero(flags & NAMED).tolist()}
-    lengths = np.array([(len(w), len(s)) for w, s in zip(vocab, skeletons)], dtype=np.int64).reshape(-1, 2)
-    word_ids = np.asarray(words, dtype=np.int32)
-    by_name = lambda values, how: how.reduceat(values, offsets[:-1]) if len(words) else values[:0]  # noqa: E731
-    joined = np.stack([
-        by_name(lengths[word_ids, 0], np.add), joined_skeleton,
-        by_name((flags[word_ids] & VOWELLESS) != 0, np.logical_and),
-        by_name((flags[word_ids] & (DIGITS | ROMAN)) != 0, np.logical_or),
-        (flags[word_ids[offsets[1:] - 1]] & SUFFIXED) != 0,
-    ], axis=1)
     (directory / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     (directory / "vocab_skeleton.txt").write_text("\n".join(skeletons), encoding="utf-8")
-    np.save(directory / "vocab_length.npy", _u16(lengths))
     np.save(directory / "vocab_flags.npy", flags)
     (directory / "vocab_names.json").write_text(json.dumps(named))
-    np.save(directory / "name_words.npy", word_ids)
-    np.save(directory / "name_words_offsets.npy", offsets)
-    np.save(directory / "name_joined.npy", _u16(joined))
+    records = [struct.pack("<HHB", min(len(w), 65535), min(len(s), 65535), f) + w.encode() + s.encode()
+               for w, s, f in zip(vocab, skeletons, flags.tolist())]
+    (directory / "vocab.bin").write_bytes(b"".join(records))
+    np.save(directory / "vocab_offsets.npy", np.concatenate(([0], np.cumsum([len(r) for r in records]))).astype(np.int64))
+    _write_name_records(directory, np.asarray(words, dtype=np.int32), offsets, joined_skeleton, flags,
+                        np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab)))
 
 
-def _line_offsets(text: bytes) -> np.ndarray:
-    """Where each line of `text` starts, and one past the end: line i is text[o[i]:o[i + 1] - 1]."""
-    breaks = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n"))
-    return np.concatenate(([0], breaks + 1, [len(text) + 1])).astype(np.int64)
-
-
-def _u16(values: np.ndarray) -> np.ndarray:
-    return np.minimum(values, np.iinfo(np.uint16).max).astype(np.uint16)
+def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarray, joined_skeleton: np.ndarray,
+                        flags: np.ndarray, lengths: np.ndarray) -> None:
+    counts = np.diff(offsets)
+    starts = offsets[:-1] + HEADER * np.arange(len(counts))
+    records = np.empty(len(word_ids) + HEADER * len(counts), dtype=np.int32)
+    if len(word_ids):
+        by_name = lambda values, how: how.reduceat(values, offsets[:-1])  # noqa: E731
+        word_flags_ = flags[word_ids]
+        bits = (np.where(by_name((word_flags_ & VOWELLESS) != 0, np.logical_and), ALL_VOWELLESS, 0)
+                | np.where(by_name((word_flags_ & (DIGITS | ROMAN)) != 0, np.logical_or), NUMBERED, 0)
+                | np.where((word_flags_[offsets[1:] - 1] & SUFFIXED) != 0, ENDS_SUFFIXED, 0))
+        records[starts] = counts
+        records[starts + 1] = by_name(lengths[word_ids], np.add)
+        records[starts + 2] = joined_skeleton
+        records[starts + 3] = bits
+        records[np.arange(len(word_ids)) + HEADER * (np.repeat(np.arange(len(counts)), counts) + 1)] = word_ids
+    np.save(directory / "name_records.npy", records)
+    np.save(directory / "name_records_offsets.npy", np.append(starts, len(records)).astype(np.int64))
 
 
 class NameVocab:
-    """The vocabulary files of one snapshot: words as lists and as one buffer each (for
-    `features._prefilter`), the rest mapped read-only."""
+    """The vocabulary files of one snapshot: words as lists, the rest mapped read-only."""
 
     def __init__(self, directory: Path, load):
-        words, skeletons = (directory / "vocab.txt").read_bytes(), (directory / "vocab_skeleton.txt").read_bytes()
-        self.words, self.skeletons = words.decode("utf-8").split("\n"), skeletons.decode("utf-8").split("\n")
-        self.length = load("vocab_length")
-        self.flags = load("vocab_flags")
-        full = np.sqrt(np.minimum(self.length[:, 0], 8).astype(np.float64))
+        self.words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        self.skeletons = (directory / "vocab_skeleton.txt").read_text(encoding="utf-8").split("\n")
+        flags = load("vocab_flags")
         # Each word's weight in `compare_names` (`_weight`), by whether the name is a person's.
-        self.weights = {True: full, False: np.where((self.flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
+        full = np.sqrt(np.minimum(np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words)), 8))
+        full = full[: len(flags)]  # "".split() is [""]: no words
+        self.weights = {True: full, False: np.where((flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
         self.index = {word: i for i, word in enumerate(self.words)}
         self.name_id_sets = {int(i): frozenset(ids) for i, ids in json.loads((directory / "vocab_names.json").read_text()).items()}
         # What `_prefilter.bound` reads, in its order.
-        self.arrays = (
-            load("name_words"), load("name_words_offsets"), words, _line_offsets(words), skeletons,
-            _line_offsets(skeletons), self.flags, self.weights[True], self.weights[False], load("name_joined"),
-        )
+        blob = directory / "vocab.bin"  # np.memmap refuses an empty file
+        records = np.memmap(blob, dtype=np.uint8, mode="r") if blob.stat().st_size else np.zeros(0, np.uint8)
+        self.arrays = (load("name_records"), load("name_records_offsets"), np.asarray(records), load("vocab_offsets"))
 
     # A word's skeleton, weight and name ids as `features.names` computes them, read from the
     # vocabulary when it has the word (`features.name_bound.Lexicon`).

@@ -23,8 +23,8 @@ from features.name_vocab import write_name_vocab
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows, link_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 7  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
-# 6: the names' vocabulary (features.name_vocab); 7: its non-ASCII flag
+FORMAT = 8  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
+# 6: the names' vocabulary (features.name_vocab); 7: its non-ASCII flag; 8: its word and name records
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
 __all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]

@@ -9,6 +9,7 @@ company's. That resolution with it is unchanged is `test_name_bound`'s last test
 from __future__ import annotations
 
 import random
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,9 @@ from features.entities import Entity
 from features.name_eval import read_pairs
 from features.name_prefilter import LooseQuery, loose_upper
 from features.name_skeletons import listed_skeletons, parse
-from features.name_vocab import DIGITS, GENERIC, NAMED, ROMAN, SUFFIXED, VOWELLESS, word_flags
+from features.name_vocab import (
+    ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, NAMED, NUMBERED, ROMAN, SUFFIXED, VOWELLESS, word_flags,
+)
 from features.names import MATCH_THRESHOLD, NameKey, _weight, compare_names, name_ids, name_key, skeleton
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
@@ -97,21 +100,24 @@ def test_vocabulary_matches_the_names(tmp_path):
     listed = ["Nebesnaya Mekhanika", "Ivan Petrovich Ivanov", "DA Group 22", "Fund IV", "Mhmmd Trading", "Aspan Arba"]
     snapshot = _snapshot(tmp_path, listed)
     vocab = snapshot.vocab
-    name_words, offsets, blob, word_offsets = vocab.arrays[:4]
+    records, offsets, words, word_offsets = vocab.arrays
     for name in range(len(snapshot._name_entity)):
         key = snapshot.listed_name(name)
-        ids = name_words[offsets[name]: offsets[name + 1]].tolist()
-        assert [vocab.words[i] for i in ids] == list(key.tokens)
-        assert [blob[word_offsets[i]: word_offsets[i + 1] - 1].decode() for i in ids] == list(key.tokens)
-        length, joined_skeleton, vowelless, numbered, suffixed = vocab.arrays[-1][name].tolist()
+        count, length, joined_skeleton, bits, *ids = records[offsets[name]: offsets[name + 1]].tolist()
+        assert count == len(ids) and [vocab.words[i] for i in ids] == list(key.tokens)
+        for i in ids:
+            record = bytes(words[word_offsets[i]: word_offsets[i + 1]])
+            word_length, skeleton_length, flags = struct.unpack("<HHB", record[:5])
+            assert record[5:].decode() == vocab.words[i] + vocab.skeletons[i] and flags == word_flags(vocab.words[i])
+            assert (word_length, skeleton_length) == (len(vocab.words[i]), len(vocab.skeletons[i]))
         schema = snapshot.schema(int(snapshot._name_entity[name]))
         assert length == len("".join(key.tokens))
-        if not numbered:
+        if not bits & NUMBERED:
             assert joined_skeleton == len(parse(listed_skeletons(key.tokens, schema))[1])
-        assert bool(vowelless) == all(word_flags(t) & VOWELLESS for t in key.tokens)
-        assert bool(numbered) == any(word_flags(t) & (DIGITS | ROMAN) for t in key.tokens)
-        assert bool(suffixed) == bool(word_flags(key.tokens[-1]) & SUFFIXED)
-    flags = {word: int(f) for word, f in zip(vocab.words, vocab.flags.tolist())}
+        assert bool(bits & ALL_VOWELLESS) == all(word_flags(t) & VOWELLESS for t in key.tokens)
+        assert bool(bits & NUMBERED) == any(word_flags(t) & (DIGITS | ROMAN) for t in key.tokens)
+        assert bool(bits & ENDS_SUFFIXED) == bool(word_flags(key.tokens[-1]) & SUFFIXED)
+    flags = dict(zip(vocab.words, map(word_flags, vocab.words)))
     assert flags["22"] & DIGITS and flags["iv"] & ROMAN and flags["petrovich"] & SUFFIXED
     assert flags["mhmmd"] & VOWELLESS and flags["trading"] & GENERIC and flags["ivan"] & NAMED
     assert vocab.name_id_sets[vocab.index["ivan"]] and vocab.index["mekhanika"] not in vocab.name_id_sets
