@@ -30,6 +30,8 @@
 #define N_ALL_VOWELLESS 1
 #define N_NUMBERED 2
 #define N_ENDS_SUFFIXED 4
+#define N_ANY_NONASCII 8
+#define W_HEADER 6 /* a word record: uint16 length, uint16 skeleton length, flags, count of name ids */
 #define N_HEADER 4
 
 typedef struct {
@@ -230,8 +232,27 @@ static int consonants_of(const char *shorter, int ls, const char *longer, int ll
 typedef struct {
     const char *word, *skel;
     int len, skel_len;
-    int suffixed, vowelless, named, ascii;
+    int suffixed, vowelless, ascii;
+    const uint8_t *ids; /* coded name ids, sorted uint32 */
+    Py_ssize_t nids;
 } QWord;
+
+static uint32_t id_at(const uint8_t *ids, Py_ssize_t i) {
+    uint32_t v;
+    memcpy(&v, ids + 4 * i, 4);
+    return v;
+}
+
+/* Whether two sorted lists of coded name ids share one. */
+static int meet(const uint8_t *a, Py_ssize_t na, const uint8_t *b, Py_ssize_t nb) {
+    Py_ssize_t i = 0, j = 0;
+    while (i < na && j < nb) {
+        uint32_t x = id_at(a, i), y = id_at(b, j);
+        if (x == y) return 1;
+        if (x < y) i++; else j++;
+    }
+    return 0;
+}
 
 typedef struct {
     double typo, floor, named_sim, generic;
@@ -241,7 +262,8 @@ typedef struct {
 static double WEIGHT[9];
 
 /* The bound `s` of one query word and one listed word (see name_prefilter's docstring). */
-static double word_bound(const QWord *q, const char *b, int lb, const char *sb, int lsb, int flags, const Params *p) {
+static double word_bound(const QWord *q, const char *b, int lb, const char *sb, int lsb, int flags,
+                         const uint8_t *ids, Py_ssize_t nids, const Params *p) {
     if (!q->ascii || (flags & F_NONASCII) || q->len >= MAX_WORD || lb >= MAX_WORD || q->skel_len >= MAX_WORD || lsb >= MAX_WORD)
         return 1.0;
     if (q->suffixed && (flags & F_SUFFIXED)) return 1.0; /* stems are compared: not bounded */
@@ -261,7 +283,7 @@ static double word_bound(const QWord *q, const char *b, int lb, const char *sb, 
         int vowelless = query_shorter ? q->vowelless : (flags & F_VOWELLESS) != 0;
         if (s < 0.85 && vowelless && consonants_of(shorter, ls, longer, ll)) s = 0.85;
     }
-    if (q->named && (flags & F_NAMED) && s < p->named_sim) s = p->named_sim;
+    if (s < p->named_sim && meet(q->ids, q->nids, ids, nids)) s = p->named_sim;
     return s;
 }
 
@@ -275,15 +297,15 @@ typedef struct {
 PyDoc_STRVAR(bound_doc,
 "bound(names, persons, vocab, query, params) -> list[float]\n\n"
 "An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py),\n"
-"inf for names with numbers, and -1 - bound for a name of another word count whose bound would\n"
-"rise to `named_sim` were the query's words run together a given name.");
+"inf for names with numbers, and -1 - bound for a name of another word count whose bound is\n"
+"below `named_sim`, which it would reach were the query's words run together a given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
     PyObject *o_names, *o_persons, *vocab, *query, *o_params;
     if (!PyArg_ParseTuple(args, "OOO!O!O!", &o_names, &o_persons, &PyTuple_Type, &vocab, &PyTuple_Type, &query,
                           &PyTuple_Type, &o_params))
         return NULL;
-    Buf b[6];
+    Buf b[8];
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Memo memo = {0};
@@ -294,21 +316,24 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(o_params, "dddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &conflict, &extra,
                           &person_extra, &epsilon))
         return NULL;
-    /* vocab: name records, their offsets, word records, their offsets (features/name_vocab.py) */
-    if (PyTuple_GET_SIZE(vocab) != 4) { PyErr_SetString(PyExc_ValueError, "vocab: 4 arrays"); return NULL; }
-    /* query: words, skeletons, suffixed, vowelless, named, weight_person, weight_company,
-       joined_length, joined_skeleton_length, joined_vowelless, joined_suffixed */
+    /* vocab: name records, their offsets, word records, their offsets, the name skeleton lines,
+       their offsets (features/name_vocab.py) */
+    if (PyTuple_GET_SIZE(vocab) != 6) { PyErr_SetString(PyExc_ValueError, "vocab: 6 arrays"); return NULL; }
+    /* query: words, skeletons, suffixed, vowelless, coded name ids, weight_person, weight_company,
+       joined, joined_skeleton, joined_vowelless, joined_suffixed */
     if (PyTuple_GET_SIZE(query) != 11) { PyErr_SetString(PyExc_ValueError, "query: 11 items"); return NULL; }
-    static const Py_ssize_t sizes[4] = {4, 8, 1, 8};
-    static const char *what[4] = {"name_records", "name_offsets", "word_records", "word_offsets"};
-    for (int i = 0; i < 4; i++)
+    static const Py_ssize_t sizes[6] = {4, 8, 1, 8, 1, 8};
+    static const char *what[6] = {"name_records", "name_offsets", "word_records", "word_offsets", "skeleton_lines",
+                                  "skeleton_offsets"};
+    for (int i = 0; i < 6; i++)
         if (get_buffer(PyTuple_GET_ITEM(vocab, i), &b[i], sizes[i], what[i])) goto done;
-    if (get_buffer(o_names, &b[4], 4, "names") || get_buffer(o_persons, &b[5], 1, "persons")) goto done;
-    const int32_t *name_records = b[0].view.buf, *names = b[4].view.buf;
-    const int64_t *name_offsets = b[1].view.buf, *word_offsets = b[3].view.buf;
-    const uint8_t *word_records = b[2].view.buf, *persons = b[5].view.buf;
-    Py_ssize_t n = b[4].view.len / 4;
-    if (b[5].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
+    if (get_buffer(o_names, &b[6], 4, "names") || get_buffer(o_persons, &b[7], 1, "persons")) goto done;
+    const int32_t *name_records = b[0].view.buf, *names = b[6].view.buf;
+    const int64_t *name_offsets = b[1].view.buf, *word_offsets = b[3].view.buf, *line_offsets = b[5].view.buf;
+    const uint8_t *word_records = b[2].view.buf, *persons = b[7].view.buf;
+    const char *lines = b[4].view.buf;
+    Py_ssize_t n = b[6].view.len / 4;
+    if (b[7].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
 
     PyObject *q_words = PyTuple_GET_ITEM(query, 0), *q_skels = PyTuple_GET_ITEM(query, 1);
     PyObject *q_flags[3] = {PyTuple_GET_ITEM(query, 2), PyTuple_GET_ITEM(query, 3), PyTuple_GET_ITEM(query, 4)};
@@ -336,14 +361,29 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         qw[i].ascii = PyUnicode_IS_ASCII(PyList_GET_ITEM(q_words, i)) && PyUnicode_IS_ASCII(PyList_GET_ITEM(q_skels, i));
         qw[i].suffixed = PyObject_IsTrue(PyList_GET_ITEM(q_flags[0], i));
         qw[i].vowelless = PyObject_IsTrue(PyList_GET_ITEM(q_flags[1], i));
-        qw[i].named = PyObject_IsTrue(PyList_GET_ITEM(q_flags[2], i));
+        PyObject *ids = PyList_GET_ITEM(q_flags[2], i);
+        if (!PyBytes_Check(ids) || PyBytes_GET_SIZE(ids) % 4) {
+            PyErr_SetString(PyExc_TypeError, "query: name ids as bytes of uint32");
+            goto done;
+        }
+        qw[i].ids = (const uint8_t *)PyBytes_AS_STRING(ids);
+        qw[i].nids = PyBytes_GET_SIZE(ids) / 4;
         q_wp_v[i] = PyFloat_AsDouble(PyList_GET_ITEM(q_wp, i));
         q_wc_v[i] = PyFloat_AsDouble(PyList_GET_ITEM(q_wc, i));
     }
     if (PyErr_Occurred()) goto done;
-    double jl = PyFloat_AsDouble(PyTuple_GET_ITEM(query, 7)), jsl = PyFloat_AsDouble(PyTuple_GET_ITEM(query, 8));
-    int j_vowelless = PyObject_IsTrue(PyTuple_GET_ITEM(query, 9)), j_suffixed = PyObject_IsTrue(PyTuple_GET_ITEM(query, 10));
+    Py_ssize_t jlen, jslen;
+    QWord qj = {0};
+    qj.word = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 7), &jlen);
+    qj.skel = qj.word ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 8), &jslen) : NULL;
+    if (!qj.skel) goto done;
+    qj.ascii = PyUnicode_IS_ASCII(PyTuple_GET_ITEM(query, 7)) && PyUnicode_IS_ASCII(PyTuple_GET_ITEM(query, 8));
+    qj.len = (int)(jlen < MAX_WORD ? jlen : MAX_WORD);
+    qj.skel_len = (int)(jslen < MAX_WORD ? jslen : MAX_WORD);
+    qj.vowelless = PyObject_IsTrue(PyTuple_GET_ITEM(query, 9));
+    qj.suffixed = PyObject_IsTrue(PyTuple_GET_ITEM(query, 10));
     if (PyErr_Occurred()) goto done;
+    char joined[MAX_WORD];
 
     Py_ssize_t total = 0;
     for (Py_ssize_t c = 0; c < n; c++) total += name_records[name_offsets[names[c]]];
@@ -379,8 +419,9 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                 if (memo.ids[slot] == -1) {
                     memo.ids[slot] = id;
                     int ls = word[2] | word[3] << 8;
-                    const char *w = (const char *)word + 5, *s = w + lw;
-                    for (Py_ssize_t i = 0; i < nq; i++) sims[i] = word_bound(&qw[i], w, lw, s, ls, flags, &p);
+                    const char *w = (const char *)word + W_HEADER, *s = w + lw;
+                    const uint8_t *ids = (const uint8_t *)s + ls;
+                    for (Py_ssize_t i = 0; i < nq; i++) sims[i] = word_bound(&qw[i], w, lw, s, ls, flags, ids, word[5], &p);
                 }
                 double best = 0.0;
                 for (Py_ssize_t i = 0; i < nq; i++) {
@@ -396,19 +437,20 @@ static PyObject *bound(PyObject *self, PyObject *args) {
             double cost = (listed_left > 0 && query_left > 0) ? conflict : (person ? person_extra : extra);
             double denominator = covered + cost * (listed_left + query_left);
             value = denominator > 0 ? covered / denominator : 0.0;
-            if (count != nq) { /* the words run together */
-                double lb = record[1], lsb = record[2];
-                double gap_w = jl > lb ? jl - lb : lb - jl, gap_s = jsl > lsb ? jsl - lsb : lsb - jsl;
-                double longest = jl;
-                if (lb > longest) longest = lb;
-                if (jsl > longest) longest = jsl;
-                if (lsb > longest) longest = lsb;
-                double s = longest > 0 ? 1.0 - p.typo * (gap_w < gap_s ? gap_w : gap_s) / longest : 1.0;
-                double shortest = jl < lb ? jl : lb;
-                int vowelless = jl <= lb ? j_vowelless : (bits & N_ALL_VOWELLESS) != 0;
-                double floor = shortest >= 3 ? (vowelless ? 0.85 : 0.8) : (shortest == 1 ? 0.85 : 0.0);
-                if (j_suffixed && (bits & N_ENDS_SUFFIXED)) floor = 1.0; /* stems are compared: not bounded */
-                if (s < floor) s = floor;
+            if (count != nq) { /* the words run together, bounded as one word (the listed one's given-name ids aside) */
+                int lb = 0, ascii = qj.ascii && !(bits & N_ANY_NONASCII);
+                for (int32_t k = 0; ascii && k < count; k++) {
+                    const uint8_t *word = word_records + word_offsets[record[N_HEADER + k]];
+                    int lw = word[0] | word[1] << 8;
+                    if (lb + lw >= MAX_WORD) { ascii = 0; break; }
+                    memcpy(joined + lb, word + W_HEADER, lw);
+                    lb += lw;
+                }
+                double s = 1.0; /* not bounded: beyond ASCII or what rigour compares */
+                if (ascii && record[2] < MAX_WORD) {
+                    int flags = ((bits & N_ALL_VOWELLESS) ? F_VOWELLESS : 0) | ((bits & N_ENDS_SUFFIXED) ? F_SUFFIXED : 0);
+                    s = word_bound(&qj, joined, lb, lines + line_offsets[names[c] + 1] - record[2], record[2], flags, NULL, 0, &p);
+                }
                 if (s > value) value = s;
                 value += epsilon;
                 if (value < p.named_sim) value = -1.0 - value; /* see the docstring */
@@ -421,7 +463,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         PyList_SET_ITEM(result, c, v);
     }
 done:
-    release(b, 6);
+    release(b, 8);
     PyMem_Free(memo.ids);
     PyMem_Free(memo.sims);
     PyMem_Free(query_best);

@@ -12,10 +12,10 @@ tight bound: it bounds our own scoring function.
 optimal-string-alignment distance (at most Levenshtein's, and a swap of two adjacent letters
 is one edit in both: so at most `_edits`), raised to 0.8 when the shorter word (the query's
 on equal lengths) has 3 letters or more and starts the longer, to 0.85 when it is moreover
-the longer's consonants, to 0.85 for a one-letter word and to 0.9 when both words are given
-names rigour knows (`token_similarity` asks that their name ids meet: looser). Pairs of words
-with a name-forming ending (`token_similarity` compares their stems), words outside ASCII or
-longer than rigour compares get 1.
+the longer's consonants, to 0.85 for a one-letter word and to 0.9 when their name ids meet
+(rigour's given names, coded per snapshot by `features.name_vocab`). Pairs of words with a
+name-forming ending (`token_similarity` compares their stems), words outside ASCII or longer
+than rigour compares get 1.
 
 **Names.** `compare_names` scores an alignment `Σ sim·(w_i + w_j) / (Σ_paired w + c·Σ_left w)`
 with the words' exact weights (`_weight`, known per listed word from `features.name_vocab`).
@@ -24,10 +24,10 @@ the floor. Every paired word is pairable, the numerator is at most `N = Σ_paira
 and the denominator at least `numerator + c·F`, F the weight of the words that cannot pair
 (as `Σ_paired w >= Σ sim·w`), so the score is at most `N / (N + c·F)`, increasing in N, where
 `c` is `CONFLICT_COST` when both names have an unpairable word and the extra cost otherwise.
-Names of different word counts are also compared run together: that similarity is at most
-`1 - TYPO_COST·min(gap in length, gap in skeleton length) / longest`, or the rule values
-above, or 0.9 when rigour knows the query's words run together as a given name (looked up
-only when that decides), or 1 when both end in a name-forming ending.
+Names of different word counts are also compared run together: that similarity is bounded
+as a pair of words is (the listed name's run-together skeleton is the end of its line in
+`features.name_skeletons`), except that it is raised to 0.9 whenever rigour knows the query's
+words run together as a given name (looked up only when that decides).
 
 Names with numbers (digits, Roman numerals) are not bounded here (`inf`): `compare_names`
 treats them apart, and so does a query with numbers (`LooseQuery.usable`).
@@ -62,10 +62,9 @@ class LooseQuery:
         self.joined = "".join(words)
         self.arrays = (
             words, list(map(vocab.skeleton, words)), [t.endswith(NAME_SUFFIXES) for t in words],
-            [not _VOWELS.search(t) for t in words], [bool(vocab.name_ids(t)) for t in words],
+            [not _VOWELS.search(t) for t in words], list(map(vocab.coded_ids, words)),
             [vocab.weight(t, True) for t in words], [vocab.weight(t, False) for t in words],
-            float(len(self.joined)), float(len(skeleton(self.joined))), not _VOWELS.search(self.joined),
-            self.joined.endswith(NAME_SUFFIXES),
+            self.joined, skeleton(self.joined), not _VOWELS.search(self.joined), self.joined.endswith(NAME_SUFFIXES),
         ) if self.usable else ()
 
 

@@ -12,14 +12,16 @@ Files beside the snapshot's `names` table (same name order):
 - `vocab.txt` and `vocab_skeleton.txt`: each distinct word and its skeleton, one a line (read
   whole into lists when the snapshot is opened: ~2 MB for a million entities);
 - `vocab_flags.npy`: the `DIGITS`... bits below;
-- `vocab_names.json`: the name ids (`names.name_ids`) of the words that have some;
+- `vocab_names.json`: the name ids (`names.name_ids`) the words have, each coded as a number;
 - `vocab.bin` plus `vocab_offsets.npy`: the same words as records for `_prefilter.bound`, each
-  its length and its skeleton's (uint16, in characters), its flags (a byte), then the word and
-  its skeleton in UTF-8: one record, so one read from memory, per word;
+  its length and its skeleton's (uint16, in characters), its flags and its count of name ids
+  (a byte each), then the word and its skeleton in UTF-8, then its name id codes (uint32):
+  one record, so one read from memory, per word;
 - `name_records.npy` plus `name_records_offsets.npy`: per name, as int32, its word count, the
   length of its words run together and of the skeleton of that (as in its line of
-  `features.name_skeletons`), bits (`ALL_VOWELLESS`, `NUMBERED`: digits or Roman numerals,
-  which the prefilter leaves alone, `ENDS_SUFFIXED`: a name-forming ending), then its word ids.
+  `features.name_skeletons`, whose last part `_prefilter.bound` reads too), bits
+  (`ALL_VOWELLESS`, `NUMBERED`: digits or Roman numerals, which the prefilter leaves alone,
+  `ENDS_SUFFIXED`: a name-forming ending, `ANY_NONASCII`), then its word ids.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weig
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
-ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED = 1, 2, 4  # a name record's bits, as in _prefilter.c
+ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII = 1, 2, 4, 8  # a name record's bits, as in _prefilter.c
 HEADER = 4  # ints before a name record's word ids
 
 
@@ -67,13 +69,16 @@ def write_name_vocab(directory: Path) -> None:
     vocab = list(ids)
     skeletons = [skeleton.__wrapped__(word) for word in vocab]  # no memo: each word comes once
     flags = np.fromiter(map(word_flags, vocab), dtype=np.uint8, count=len(vocab))
-    named = {i: sorted(name_ids(vocab[i])) for i in np.flatnonzero(flags & NAMED).tolist()}
+    named = {i: name_ids(vocab[i]) for i in np.flatnonzero(flags & NAMED).tolist()}
+    id_codes = {name_id: code for code, name_id in enumerate(sorted(set().union(*named.values())))}
+    coded = {i: sorted(id_codes[name_id] for name_id in ids) for i, ids in named.items()}
     (directory / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     (directory / "vocab_skeleton.txt").write_text("\n".join(skeletons), encoding="utf-8")
     np.save(directory / "vocab_flags.npy", flags)
-    (directory / "vocab_names.json").write_text(json.dumps(named))
-    records = [struct.pack("<HHB", min(len(w), 65535), min(len(s), 65535), f) + w.encode() + s.encode()
-               for w, s, f in zip(vocab, skeletons, flags.tolist())]
+    (directory / "vocab_names.json").write_text(json.dumps({"ids": list(id_codes), "words": coded}))
+    records = [struct.pack("<HHBB", min(len(w), 65535), min(len(s), 65535), f, len(coded.get(i, ())))
+               + w.encode() + s.encode() + struct.pack(f"<{len(coded.get(i, ()))}I", *coded.get(i, ()))
+               for i, (w, s, f) in enumerate(zip(vocab, skeletons, flags.tolist()))]
     (directory / "vocab.bin").write_bytes(b"".join(records))
     np.save(directory / "vocab_offsets.npy", np.concatenate(([0], np.cumsum([len(r) for r in records]))).astype(np.int64))
     _write_name_records(directory, np.asarray(words, dtype=np.int32), offsets, joined_skeleton, flags,
@@ -90,7 +95,8 @@ def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarr
         word_flags_ = flags[word_ids]
         bits = (np.where(by_name((word_flags_ & VOWELLESS) != 0, np.logical_and), ALL_VOWELLESS, 0)
                 | np.where(by_name((word_flags_ & (DIGITS | ROMAN)) != 0, np.logical_or), NUMBERED, 0)
-                | np.where((word_flags_[offsets[1:] - 1] & SUFFIXED) != 0, ENDS_SUFFIXED, 0))
+                | np.where((word_flags_[offsets[1:] - 1] & SUFFIXED) != 0, ENDS_SUFFIXED, 0)
+                | np.where(by_name((word_flags_ & NONASCII) != 0, np.logical_or), ANY_NONASCII, 0))
         records[starts] = counts
         records[starts + 1] = by_name(lengths[word_ids], np.add)
         records[starts + 2] = joined_skeleton
@@ -112,11 +118,21 @@ class NameVocab:
         full = full[: len(flags)]  # "".split() is [""]: no words
         self.weights = {True: full, False: np.where((flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
         self.index = {word: i for i, word in enumerate(self.words)}
-        self.name_id_sets = {int(i): frozenset(ids) for i, ids in json.loads((directory / "vocab_names.json").read_text()).items()}
+        named = json.loads((directory / "vocab_names.json").read_text())
+        self.id_codes = {name_id: code for code, name_id in enumerate(named["ids"])}
+        self.name_id_sets = {int(i): frozenset(named["ids"][c] for c in codes) for i, codes in named["words"].items()}
         # What `_prefilter.bound` reads, in its order.
         blob = directory / "vocab.bin"  # np.memmap refuses an empty file
         records = np.memmap(blob, dtype=np.uint8, mode="r") if blob.stat().st_size else np.zeros(0, np.uint8)
-        self.arrays = (load("name_records"), load("name_records_offsets"), np.asarray(records), load("vocab_offsets"))
+        skeleton_lines = StringTable(directory / SKELETONS)  # each name's run-together skeleton ends its line
+        self.arrays = (load("name_records"), load("name_records_offsets"), np.asarray(records), load("vocab_offsets"),
+                       *skeleton_lines.buffers())
+
+    def coded_ids(self, word: str) -> bytes:
+        """The codes of `word`'s name ids in this vocabulary, sorted, as uint32 (ids no listed
+        word has cannot meet one, and are left out)."""
+        codes = sorted(c for name_id in self.name_ids(word) if (c := self.id_codes.get(name_id)) is not None)
+        return struct.pack(f"<{len(codes)}I", *codes)
 
     # A word's skeleton, weight and name ids as `features.names` computes them, read from the
     # vocabulary when it has the word (`features.name_bound.Lexicon`).

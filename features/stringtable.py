@@ -50,6 +50,10 @@ class StringTable:
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
+    def buffers(self) -> tuple[memoryview, memoryview]:
+        """The UTF-8 blob and the int64 offsets (one more than strings), for code that reads them whole."""
+        return self._blob, self._offsets
+
     def __getitem__(self, index: int) -> str:
         if index < 0:
             index += len(self)

@@ -100,16 +100,18 @@ def test_vocabulary_matches_the_names(tmp_path):
     listed = ["Nebesnaya Mekhanika", "Ivan Petrovich Ivanov", "DA Group 22", "Fund IV", "Mhmmd Trading", "Aspan Arba"]
     snapshot = _snapshot(tmp_path, listed)
     vocab = snapshot.vocab
-    records, offsets, words, word_offsets = vocab.arrays
+    records, offsets, words, word_offsets = vocab.arrays[:4]
     for name in range(len(snapshot._name_entity)):
         key = snapshot.listed_name(name)
         count, length, joined_skeleton, bits, *ids = records[offsets[name]: offsets[name + 1]].tolist()
         assert count == len(ids) and [vocab.words[i] for i in ids] == list(key.tokens)
         for i in ids:
             record = bytes(words[word_offsets[i]: word_offsets[i + 1]])
-            word_length, skeleton_length, flags = struct.unpack("<HHB", record[:5])
-            assert record[5:].decode() == vocab.words[i] + vocab.skeletons[i] and flags == word_flags(vocab.words[i])
+            word_length, skeleton_length, flags, count = struct.unpack("<HHBB", record[:6])
+            spelled = (vocab.words[i] + vocab.skeletons[i]).encode()
+            assert record[6: 6 + len(spelled)] == spelled and flags == word_flags(vocab.words[i])
             assert (word_length, skeleton_length) == (len(vocab.words[i]), len(vocab.skeletons[i]))
+            assert record[6 + len(spelled):] == vocab.coded_ids(vocab.words[i]) and count == len(name_ids(vocab.words[i]))
         schema = snapshot.schema(int(snapshot._name_entity[name]))
         assert length == len("".join(key.tokens))
         if not bits & NUMBERED:
@@ -131,5 +133,7 @@ def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
     assert vocab.skeleton("ivan") == skeleton("ivan")
     assert "zorblax" not in vocab.index and vocab.skeleton("zorblax") == skeleton("zorblax")  # computed
     words, skeletons, _, _, named, person, company = LooseQuery(NameKey(("ivan", "trading", "zorblax")), vocab).arrays[:7]
-    assert skeletons == [skeleton(t) for t in words] and named == [True, False, bool(name_ids("zorblax"))]
+    assert skeletons == [skeleton(t) for t in words] and named == list(map(vocab.coded_ids, words))
+    ids, codes = list(vocab.id_codes), struct.unpack(f"<{len(named[0]) // 4}I", named[0])
+    assert {ids[c] for c in codes} == name_ids("ivan") and named[1] == b""
     assert company[1] == pytest.approx(7 ** 0.5 / 2) and person[1] == pytest.approx(7 ** 0.5)
