@@ -196,13 +196,18 @@ done:
 
 /* ---- the bound ---------------------------------------------------------------------- */
 
-/* Optimal string alignment distance (Levenshtein plus adjacent swaps), both under MAX_WORD. */
-static int osa(const char *a, int la, const char *b, int lb) {
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps), both under MAX_WORD, or
+   any number above `most` once it is sure to exceed it: the least of two consecutive rows never
+   falls from one pair of rows to the next, nor the distance below the length difference. */
+static int osa(const char *a, int la, const char *b, int lb, int most) {
+    if (most < 0 || la - lb > most || lb - la > most) return most + 1;
     int rows[3][MAX_WORD + 1];
     int *two = rows[0], *prev = rows[1], *cur = rows[2];
+    int prev_least = 0;
     for (int j = 0; j <= lb; j++) prev[j] = j;
     for (int i = 1; i <= la; i++) {
         cur[0] = i;
+        int least = i;
         for (int j = 1; j <= lb; j++) {
             int cost = a[i - 1] != b[j - 1];
             int v = prev[j - 1] + cost;
@@ -210,7 +215,10 @@ static int osa(const char *a, int la, const char *b, int lb) {
             if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && two[j - 2] + 1 < v) v = two[j - 2] + 1;
             cur[j] = v;
+            if (v < least) least = v;
         }
+        if (least > most && prev_least > most) return most + 1;
+        prev_least = least;
         int *t = two; two = prev; prev = cur; cur = t;
     }
     return prev[lb];
@@ -262,16 +270,21 @@ typedef struct {
 static double WEIGHT[9];
 
 /* The bound `s` of one query word and one listed word (see name_prefilter's docstring). */
+/* `need`: a similarity below which the exact value does not matter, only that it is below. */
 static double word_bound(const QWord *q, const char *b, int lb, const char *sb, int lsb, int flags,
-                         const uint8_t *ids, Py_ssize_t nids, const Params *p) {
+                         const uint8_t *ids, Py_ssize_t nids, double need, const Params *p) {
     if (!q->ascii || (flags & F_NONASCII) || q->len >= MAX_WORD || lb >= MAX_WORD || q->skel_len >= MAX_WORD || lsb >= MAX_WORD)
         return 1.0;
     if (q->suffixed && (flags & F_SUFFIXED)) return 1.0; /* stems are compared: not bounded */
-    int dw = osa(q->word, q->len, b, lb), ds = osa(q->skel, q->skel_len, sb, lsb);
-    int d = dw < ds ? dw : ds, longest = q->len;
+    int longest = q->len;
     if (lb > longest) longest = lb;
     if (q->skel_len > longest) longest = q->skel_len;
     if (lsb > longest) longest = lsb;
+    int most = (int)((1.0 - need) * longest / p->typo) + 1; /* a distance above leaves s below `need` */
+    int ds = osa(q->skel, q->skel_len, sb, lsb, most);
+    int dw = osa(q->word, q->len, b, lb, (ds <= most ? ds : most + 1) - 1); /* only if below ds */
+    int d = dw < ds ? dw : ds;
+    if (d > most) d = most + 1;
     double s = 1.0 - p->typo * d / longest;
     int query_shorter = q->len <= lb;
     int ls = query_shorter ? q->len : lb;
@@ -296,9 +309,10 @@ typedef struct {
 
 PyDoc_STRVAR(bound_doc,
 "bound(names, persons, vocab, query, params) -> list[float]\n\n"
-"An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py),\n"
-"inf for names with numbers, and -1 - bound for a name of another word count whose bound is\n"
-"below `named_sim`, which it would reach were the query's words run together a given name.");
+"An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py):\n"
+"inf where not bounded (names with numbers; names of another word count whose words already\n"
+"bound it at `threshold` or more), and -1 - bound for a name of another word count whose bound\n"
+"is below `named_sim`, which it would reach were the query's words run together a given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
     PyObject *o_names, *o_persons, *vocab, *query, *o_params;
@@ -312,9 +326,9 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     double *query_best = NULL;
     QWord qw[MAX_QUERY_WORDS];
     Params p;
-    double conflict, extra, person_extra, epsilon;
-    if (!PyArg_ParseTuple(o_params, "dddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &conflict, &extra,
-                          &person_extra, &epsilon))
+    double conflict, extra, person_extra, epsilon, threshold;
+    if (!PyArg_ParseTuple(o_params, "ddddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &conflict, &extra,
+                          &person_extra, &epsilon, &threshold))
         return NULL;
     /* vocab: name records, their offsets, word records, their offsets, the name skeleton lines,
        their offsets (features/name_vocab.py) */
@@ -421,7 +435,8 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                     int ls = word[2] | word[3] << 8;
                     const char *w = (const char *)word + W_HEADER, *s = w + lw;
                     const uint8_t *ids = (const uint8_t *)s + ls;
-                    for (Py_ssize_t i = 0; i < nq; i++) sims[i] = word_bound(&qw[i], w, lw, s, ls, flags, ids, word[5], &p);
+                    for (Py_ssize_t i = 0; i < nq; i++)
+                        sims[i] = word_bound(&qw[i], w, lw, s, ls, flags, ids, word[5], p.floor, &p);
                 }
                 double best = 0.0;
                 for (Py_ssize_t i = 0; i < nq; i++) {
@@ -437,7 +452,9 @@ static PyObject *bound(PyObject *self, PyObject *args) {
             double cost = (listed_left > 0 && query_left > 0) ? conflict : (person ? person_extra : extra);
             double denominator = covered + cost * (listed_left + query_left);
             value = denominator > 0 ? covered / denominator : 0.0;
-            if (count != nq) { /* the words run together, bounded as one word (the listed one's given-name ids aside) */
+            if (count != nq && value >= threshold) {
+                value = Py_HUGE_VAL; /* passes whatever the run-together form: not bounded further */
+            } else if (count != nq) { /* run together, bounded as one word (but given names) */
                 int lb = 0, ascii = qj.ascii && !(bits & N_ANY_NONASCII);
                 for (int32_t k = 0; ascii && k < count; k++) {
                     const uint8_t *word = word_records + word_offsets[record[N_HEADER + k]];
@@ -449,7 +466,8 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                 double s = 1.0; /* not bounded: beyond ASCII or what rigour compares */
                 if (ascii && record[2] < MAX_WORD) {
                     int flags = ((bits & N_ALL_VOWELLESS) ? F_VOWELLESS : 0) | ((bits & N_ENDS_SUFFIXED) ? F_SUFFIXED : 0);
-                    s = word_bound(&qj, joined, lb, lines + line_offsets[names[c] + 1] - record[2], record[2], flags, NULL, 0, &p);
+                    const char *skeleton = lines + line_offsets[names[c] + 1] - record[2];
+                    s = word_bound(&qj, joined, lb, skeleton, record[2], flags, NULL, 0, threshold, &p);
                 }
                 if (s > value) value = s;
                 value += epsilon;

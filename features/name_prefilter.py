@@ -30,7 +30,10 @@ as a pair of words is (the listed name's run-together skeleton is the end of its
 words run together as a given name (looked up only when that decides).
 
 Names with numbers (digits, Roman numerals) are not bounded here (`inf`): `compare_names`
-treats them apart, and so does a query with numbers (`LooseQuery.usable`).
+treats them apart, and so does a query with numbers (`LooseQuery.usable`). Nor is a name of
+another word count whose words alone bound it at the threshold or more: it passes anyway.
+Distances are computed only as far as they matter: past the one that puts a pair below the
+floor (or a run-together form below the threshold), the bound of that distance is used.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ class LooseQuery:
 def loose_upper(query: LooseQuery, names: bytes, persons: bytes, threshold: float) -> list[float]:
     """An upper bound on `compare_names(query, name)` for each of `names` (int32 name indices),
     whose entities are persons where `persons` (one byte each) says so; `inf` where not bounded."""
-    uppers = bound(names, persons, query.vocab.arrays, query.arrays, _PARAMS)
+    uppers = bound(names, persons, query.vocab.arrays, query.arrays, (*_PARAMS, threshold))
     named = None
     for i, upper in enumerate(uppers):
         if upper < 0:  # another word count, below the given-name value (see `_prefilter.bound`)
