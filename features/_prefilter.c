@@ -31,6 +31,7 @@
 #define N_NUMBERED 2
 #define N_ENDS_SUFFIXED 4
 #define N_ANY_NONASCII 8
+#define N_JOINED_NAMED 16
 #define W_HEADER 6 /* a word record: uint16 length, uint16 skeleton length, flags, count of name ids */
 #define N_HEADER 4
 
@@ -311,8 +312,9 @@ PyDoc_STRVAR(bound_doc,
 "bound(names, persons, vocab, query, params) -> list[float]\n\n"
 "An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py):\n"
 "inf where not bounded (names with numbers; names of another word count whose words already\n"
-"bound it at `threshold` or more), and -1 - bound for a name of another word count whose bound\n"
-"is below `named_sim`, which it would reach were the query's words run together a given name.");
+"bound it at `threshold` or more), and -1 - bound for a name of another word count, whose words\n"
+"run together are a given name, whose bound is below `named_sim`: it would reach that were the\n"
+"query's words run together the same given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
     PyObject *o_names, *o_persons, *vocab, *query, *o_params;
@@ -471,7 +473,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                 }
                 if (s > value) value = s;
                 value += epsilon;
-                if (value < p.named_sim) value = -1.0 - value; /* see the docstring */
+                if (value < p.named_sim && (bits & N_JOINED_NAMED)) value = -1.0 - value; /* see the docstring */
             } else {
                 value += epsilon;
             }

@@ -26,8 +26,9 @@ and the denominator at least `numerator + c·F`, F the weight of the words that 
 `c` is `CONFLICT_COST` when both names have an unpairable word and the extra cost otherwise.
 Names of different word counts are also compared run together: that similarity is bounded
 as a pair of words is (the listed name's run-together skeleton is the end of its line in
-`features.name_skeletons`), except that it is raised to 0.9 whenever rigour knows the query's
-words run together as a given name (looked up only when that decides).
+`features.name_skeletons`), except that it is raised to 0.9 when rigour knows both names' words
+run together as given names (the listed one's known from the snapshot, the query's looked up
+only when that decides).
 
 Names with numbers (digits, Roman numerals) are not bounded here (`inf`): `compare_names`
 treats them apart, and so does a query with numbers (`LooseQuery.usable`). Nor is a name of

@@ -21,7 +21,8 @@ Files beside the snapshot's `names` table (same name order):
   length of its words run together and of the skeleton of that (as in its line of
   `features.name_skeletons`, whose last part `_prefilter.bound` reads too), bits
   (`ALL_VOWELLESS`, `NUMBERED`: digits or Roman numerals, which the prefilter leaves alone,
-  `ENDS_SUFFIXED`: a name-forming ending, `ANY_NONASCII`), then its word ids.
+  `ENDS_SUFFIXED`: a name-forming ending, `ANY_NONASCII`, `JOINED_NAMED`: its words run together
+  are a given name rigour knows), then its word ids.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weig
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
-ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII = 1, 2, 4, 8  # a name record's bits, as in _prefilter.c
+ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII, JOINED_NAMED = 1, 2, 4, 8, 16  # a name record's bits, as in _prefilter.c
 HEADER = 4  # ints before a name record's word ids
 
 
@@ -62,10 +63,14 @@ def write_name_vocab(directory: Path) -> None:
     words: list[int] = []
     offsets = np.zeros(len(names) + 1, dtype=np.int64)
     joined_skeleton = np.zeros(len(names), dtype=np.int64)
+    joined_named = np.zeros(len(names), dtype=bool)
     for i in range(len(names)):
-        words.extend(ids.setdefault(token, len(ids)) for token in names[i].split())
+        tokens = names[i].split()
+        words.extend(ids.setdefault(token, len(ids)) for token in tokens)
         offsets[i + 1] = len(words)
         joined_skeleton[i] = len(parse(lines[i])[1])
+        if len(tokens) > 1:  # one word: its own flag says (below); the memo would only churn
+            joined_named[i] = bool(name_ids.__wrapped__("".join(tokens)))
     vocab = list(ids)
     skeletons = [skeleton.__wrapped__(word) for word in vocab]  # no memo: each word comes once
     flags = np.fromiter(map(word_flags, vocab), dtype=np.uint8, count=len(vocab))
@@ -81,12 +86,12 @@ def write_name_vocab(directory: Path) -> None:
                for i, (w, s, f) in enumerate(zip(vocab, skeletons, flags.tolist()))]
     (directory / "vocab.bin").write_bytes(b"".join(records))
     np.save(directory / "vocab_offsets.npy", np.concatenate(([0], np.cumsum([len(r) for r in records]))).astype(np.int64))
-    _write_name_records(directory, np.asarray(words, dtype=np.int32), offsets, joined_skeleton, flags,
+    _write_name_records(directory, np.asarray(words, dtype=np.int32), offsets, joined_skeleton, joined_named, flags,
                         np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab)))
 
 
 def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarray, joined_skeleton: np.ndarray,
-                        flags: np.ndarray, lengths: np.ndarray) -> None:
+                        joined_named: np.ndarray, flags: np.ndarray, lengths: np.ndarray) -> None:
     counts = np.diff(offsets)
     starts = offsets[:-1] + HEADER * np.arange(len(counts))
     records = np.empty(len(word_ids) + HEADER * len(counts), dtype=np.int32)
@@ -96,7 +101,8 @@ def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarr
         bits = (np.where(by_name((word_flags_ & VOWELLESS) != 0, np.logical_and), ALL_VOWELLESS, 0)
                 | np.where(by_name((word_flags_ & (DIGITS | ROMAN)) != 0, np.logical_or), NUMBERED, 0)
                 | np.where((word_flags_[offsets[1:] - 1] & SUFFIXED) != 0, ENDS_SUFFIXED, 0)
-                | np.where(by_name((word_flags_ & NONASCII) != 0, np.logical_or), ANY_NONASCII, 0))
+                | np.where(by_name((word_flags_ & NONASCII) != 0, np.logical_or), ANY_NONASCII, 0)
+                | np.where(joined_named | ((counts == 1) & ((word_flags_[offsets[:-1]] & NAMED) != 0)), JOINED_NAMED, 0))
         records[starts] = counts
         records[starts + 1] = by_name(lengths[word_ids], np.add)
         records[starts + 2] = joined_skeleton

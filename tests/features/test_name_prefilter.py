@@ -20,7 +20,7 @@ from features.name_eval import read_pairs
 from features.name_prefilter import LooseQuery, loose_upper
 from features.name_skeletons import listed_skeletons, parse
 from features.name_vocab import (
-    ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, NAMED, NUMBERED, ROMAN, SUFFIXED, VOWELLESS, word_flags,
+    ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, JOINED_NAMED, NAMED, NUMBERED, ROMAN, SUFFIXED, VOWELLESS, word_flags,
 )
 from features.names import MATCH_THRESHOLD, NameKey, _weight, compare_names, name_ids, name_key, skeleton
 from features.snapshot import Snapshot
@@ -97,7 +97,8 @@ def test_names_with_numbers_are_left_to_the_tight_bound(tmp_path):
 
 
 def test_vocabulary_matches_the_names(tmp_path):
-    listed = ["Nebesnaya Mekhanika", "Ivan Petrovich Ivanov", "DA Group 22", "Fund IV", "Mhmmd Trading", "Aspan Arba"]
+    listed = ["Nebesnaya Mekhanika", "Ivan Petrovich Ivanov", "DA Group 22", "Fund IV", "Mhmmd Trading", "Aspan Arba",
+              "Abdul Rahman", "Ivan"]
     snapshot = _snapshot(tmp_path, listed)
     vocab = snapshot.vocab
     records, offsets, words, word_offsets = vocab.arrays[:4]
@@ -119,6 +120,7 @@ def test_vocabulary_matches_the_names(tmp_path):
         assert bool(bits & ALL_VOWELLESS) == all(word_flags(t) & VOWELLESS for t in key.tokens)
         assert bool(bits & NUMBERED) == any(word_flags(t) & (DIGITS | ROMAN) for t in key.tokens)
         assert bool(bits & ENDS_SUFFIXED) == bool(word_flags(key.tokens[-1]) & SUFFIXED)
+        assert bool(bits & JOINED_NAMED) == bool(name_ids("".join(key.tokens)))
     flags = dict(zip(vocab.words, map(word_flags, vocab.words)))
     assert flags["22"] & DIGITS and flags["iv"] & ROMAN and flags["petrovich"] & SUFFIXED
     assert flags["mhmmd"] & VOWELLESS and flags["trading"] & GENERIC and flags["ivan"] & NAMED
