@@ -1,18 +1,11 @@
-/* The resolver's two hot loops in C: choosing a query's blocking candidates and bounding
- * `compare_names` for each of them (see features/name_prefilter.py for the bound and its proof,
- * features/snapshot.py for the candidates).
+/* The resolver's loose bound in C: an upper bound on `compare_names` for each of a query's
+ * blocking candidates (features/name_prefilter.py holds the bound and its proof).
  *
- * Why hand-written: both run for every party never seen before, over the snapshot's arrays;
- * in Python and numpy they cost ~0.3 ms a query, mostly interpreter and per-call overhead on
- * arrays of a few dozen items. No library computes this bound of our own scoring function.
- * Arrays come in through the buffer protocol (numpy arrays, bytes), so this needs no headers
- * beyond Python's.
- */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+ * Why hand-written: it runs for every party never seen before, over the snapshot's word and
+ * name records (features/name_vocab.py); in Python and numpy it cost ~0.25 ms a query, mostly
+ * interpreter and per-call overhead on arrays of a few dozen items. No library computes this
+ * bound of our own scoring function. */
+#include "_buffers.h"
 #include <math.h>
 
 #define MAX_QUERY_WORDS 32
@@ -34,168 +27,6 @@
 #define N_JOINED_NAMED 16
 #define W_HEADER 6 /* a word record: uint16 length, uint16 skeleton length, flags, count of name ids */
 #define N_HEADER 4
-
-typedef struct {
-    Py_buffer view;
-    int held;
-} Buf;
-
-static int get_buffer(PyObject *obj, Buf *buf, Py_ssize_t itemsize, const char *what) {
-    if (PyObject_GetBuffer(obj, &buf->view, PyBUF_C_CONTIGUOUS) < 0) return -1;
-    buf->held = 1;
-    if (buf->view.len % itemsize != 0) {
-        PyErr_Format(PyExc_ValueError, "%s: buffer of %zd bytes is not of %zd-byte items", what, buf->view.len, itemsize);
-        return -1;
-    }
-    return 0;
-}
-
-static void release(Buf *bufs, int n) {
-    for (int i = 0; i < n; i++)
-        if (bufs[i].held) PyBuffer_Release(&bufs[i].view);
-}
-
-/* ---- candidates --------------------------------------------------------------------- */
-
-typedef struct {
-    const int32_t *items;
-    Py_ssize_t len;
-    Py_ssize_t pos;
-} Posting;
-
-/* Whether a sorted posting list holds `name`, asked for names in increasing order: galloping
-   from where the last answer was found, so a pass over the list costs at most its length. */
-static int contains(Posting *p, int32_t name) {
-    Py_ssize_t lo = p->pos, step = 1;
-    while (lo + step < p->len && p->items[lo + step] < name) { lo += step; step <<= 1; }
-    Py_ssize_t hi = lo + step < p->len ? lo + step : p->len;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (p->items[mid] < name) lo = mid + 1; else hi = mid;
-    }
-    p->pos = lo;
-    return lo < p->len && p->items[lo] == name;
-}
-
-static int by_length(const void *a, const void *b) {
-    Py_ssize_t la = ((const Posting *)a)->len, lb = ((const Posting *)b)->len;
-    return (la > lb) - (la < lb);
-}
-
-PyDoc_STRVAR(select_doc,
-"select_names(keys, offsets, postings, hashes, max_posting, limit) -> bytes\n\n"
-"The names sharing the most of the query's blocking keys (`hashes`, uint64), at most `limit`,\n"
-"ties to the lower name index, in increasing order, as int32. A key of more than `max_posting`\n"
-"names brings none, but counts for the names a rarer key brings; when all keys are that\n"
-"common, the shortest's first `max_posting` names are the ones brought.");
-
-static PyObject *select_names(PyObject *self, PyObject *args) {
-    PyObject *o_keys, *o_offsets, *o_postings, *o_hashes;
-    Py_ssize_t max_posting, limit;
-    if (!PyArg_ParseTuple(args, "OOOOnn", &o_keys, &o_offsets, &o_postings, &o_hashes, &max_posting, &limit))
-        return NULL;
-    if (limit < 1 || max_posting < 1) {
-        PyErr_SetString(PyExc_ValueError, "max_posting and limit must be positive");
-        return NULL;
-    }
-    Buf b[4];
-    memset(b, 0, sizeof b);
-    PyObject *result = NULL;
-    Posting *lists = NULL;
-    int32_t *best_name = NULL;
-    Py_ssize_t *best_count = NULL;
-    if (get_buffer(o_keys, &b[0], 8, "keys") || get_buffer(o_offsets, &b[1], 8, "offsets") ||
-        get_buffer(o_postings, &b[2], 4, "postings") || get_buffer(o_hashes, &b[3], 8, "hashes"))
-        goto done;
-    const uint64_t *keys = b[0].view.buf, *hashes = b[3].view.buf;
-    const int64_t *offsets = b[1].view.buf;
-    const int32_t *postings = b[2].view.buf;
-    Py_ssize_t nkeys = b[0].view.len / 8, nhashes = b[3].view.len / 8;
-    lists = PyMem_Malloc(sizeof(Posting) * 2 * (nhashes + 1));
-    best_name = PyMem_Malloc(sizeof(int32_t) * (limit + 1));
-    best_count = PyMem_Malloc(sizeof(Py_ssize_t) * (limit + 1));
-    if (!lists || !best_name || !best_count) { PyErr_NoMemory(); goto done; }
-
-    Py_ssize_t found = 0;
-    for (Py_ssize_t h = 0; h < nhashes; h++) {
-        Py_ssize_t lo = 0, hi = nkeys; /* first key >= hashes[h] */
-        while (lo < hi) {
-            Py_ssize_t mid = lo + (hi - lo) / 2;
-            if (keys[mid] < hashes[h]) lo = mid + 1; else hi = mid;
-        }
-        if (lo < nkeys && keys[lo] == hashes[h]) {
-            lists[found].items = postings + offsets[lo];
-            lists[found].len = offsets[lo + 1] - offsets[lo];
-            lists[found].pos = 0;
-            found++;
-        }
-    }
-    /* Stable by length: insertion sort keeps the given order among equal lengths. */
-    for (Py_ssize_t i = 1; i < found; i++) {
-        Posting p = lists[i];
-        Py_ssize_t j = i;
-        while (j > 0 && by_length(&lists[j - 1], &p) > 0) { lists[j] = lists[j - 1]; j--; }
-        lists[j] = p;
-    }
-    /* The rarer keys' lists are merged; the common ones (longer than max_posting) only add to
-       the count of a name that a rarer key brought, looked up by bisection. When every key is
-       common, the shortest list, cut, brings the names. */
-    Posting *common = lists + found;
-    Py_ssize_t selective = 0, ncommon = 0;
-    for (Py_ssize_t i = 0; i < found; i++) {
-        if (lists[i].len <= max_posting) lists[selective++] = lists[i];
-        else common[ncommon++] = lists[i];
-    }
-    if (selective == 0 && found > 0) {
-        lists[0] = common[0];
-        selective = 1;
-        common++;
-        ncommon--;
-        if (lists[0].len > max_posting) lists[0].len = max_posting;
-    }
-    Py_ssize_t kept = 0, lowest = 0;
-    for (;;) {
-        int32_t name = INT32_MAX;
-        int any = 0;
-        for (Py_ssize_t i = 0; i < selective; i++)
-            if (lists[i].pos < lists[i].len && (!any || lists[i].items[lists[i].pos] < name)) {
-                name = lists[i].items[lists[i].pos];
-                any = 1;
-            }
-        if (!any) break;
-        Py_ssize_t count = 0;
-        for (Py_ssize_t i = 0; i < selective; i++)
-            if (lists[i].pos < lists[i].len && lists[i].items[lists[i].pos] == name) { count++; lists[i].pos++; }
-        if (kept == limit && count + ncommon <= lowest) continue; /* cannot displace */
-        for (Py_ssize_t i = 0; i < ncommon; i++) count += contains(&common[i], name);
-        if (kept < limit) {
-            best_name[kept] = name; best_count[kept] = count; kept++;
-        } else if (count > lowest) {
-            Py_ssize_t worst = 0;
-            for (Py_ssize_t i = 1; i < kept; i++)
-                if (best_count[i] <= best_count[worst]) worst = i; /* the last-come of the lowest */
-            memmove(best_name + worst, best_name + worst + 1, sizeof(int32_t) * (kept - worst - 1));
-            memmove(best_count + worst, best_count + worst + 1, sizeof(Py_ssize_t) * (kept - worst - 1));
-            best_name[kept - 1] = name; best_count[kept - 1] = count;
-        } else {
-            continue;
-        }
-        if (kept == limit) {
-            lowest = best_count[0];
-            for (Py_ssize_t i = 1; i < kept; i++)
-                if (best_count[i] < lowest) lowest = best_count[i];
-        }
-    }
-    result = PyBytes_FromStringAndSize((const char *)best_name, sizeof(int32_t) * kept);
-done:
-    release(b, 4);
-    PyMem_Free(lists);
-    PyMem_Free(best_name);
-    PyMem_Free(best_count);
-    return result;
-}
-
-/* ---- the bound ---------------------------------------------------------------------- */
 
 /* Optimal string alignment distance (Levenshtein plus adjacent swaps), both under MAX_WORD, or
    any number above `most` once it is sure to exceed it: the least of two consecutive rows never
@@ -491,7 +322,6 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"select_names", select_names, METH_VARARGS, select_doc},
     {"bound", bound, METH_VARARGS, bound_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from features.graph import link_type, phrase
-from features._prefilter import select_names
+from features._blocking import select_names
 from features.hashing import key64, keys64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
@@ -19,8 +19,9 @@ from features.names import PERSON_SCHEMAS, NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.stringtable import StringTable
 
-# A blocking key shared by more names than this ("trading", "group") only narrows the search
-# when nothing rarer is there; it never makes a query scan a large part of the list.
+# A blocking key shared by more names than this ("trading", "group") brings no candidates when
+# a rarer key is there, only counts for those it brings: a query never scans a large part of
+# the list.
 MAX_POSTING = 5_000
 CANDIDATES = 25
 # Results kept per function by `Snapshot.memo`.
@@ -101,16 +102,6 @@ class Snapshot:
         if pos == len(keys) or keys[pos] != h:
             return postings[0:0]
         return postings[offsets[pos]: offsets[pos + 1]]
-
-    @staticmethod
-    def _postings(index: tuple, keys: set[str]) -> list[np.ndarray]:
-        """The non-empty posting lists of `keys`, found with one vectorised search."""
-        sorted_keys, offsets, postings = index
-        hashes = keys64(list(keys))
-        pos = np.searchsorted(sorted_keys, hashes)
-        found = pos < len(sorted_keys)
-        found[found] = sorted_keys[pos[found]] == hashes[found]
-        return [postings[start:end] for start, end in zip(offsets[pos[found]].tolist(), offsets[pos[found] + 1].tolist())]
 
     def by_identifier(self, value: str) -> list[int]:
         return sorted({int(r) for r in self._lookup(self._ident, value)})

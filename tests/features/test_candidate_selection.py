@@ -1,4 +1,4 @@
-"""Blocking candidates (`_prefilter.select_names`): the names sharing the most keys, rarer keys
+"""Blocking candidates (`_blocking.select_names`): the names sharing the most keys, rarer keys
 bringing them, ties to the lower name index; against a plain-Python statement of the rule."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from features._prefilter import select_names
+from features._blocking import select_names
 
 
 def _index(postings: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
