@@ -59,6 +59,7 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
     const int64_t *offsets = b[1].view.buf;
     const int32_t *postings = b[2].view.buf;
     Py_ssize_t nkeys = b[0].view.len / 8, nhashes = b[3].view.len / 8;
+    Py_ssize_t noffsets = b[1].view.len / 8, npostings = b[2].view.len / 4;
     lists = PyMem_Malloc(sizeof(Posting) * 2 * (nhashes + 1));
     best_name = PyMem_Malloc(sizeof(int32_t) * (limit + 1));
     best_count = PyMem_Malloc(sizeof(Py_ssize_t) * (limit + 1));
@@ -72,6 +73,10 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
             if (keys[mid] < hashes[h]) lo = mid + 1; else hi = mid;
         }
         if (lo < nkeys && keys[lo] == hashes[h]) {
+            if (lo + 1 >= noffsets || offsets[lo] < 0 || offsets[lo] > offsets[lo + 1] || offsets[lo + 1] > npostings) {
+                PyErr_SetString(PyExc_ValueError, "snapshot: the blocking index's offsets are out of range");
+                goto done;
+            }
             lists[found].items = postings + offsets[lo];
             lists[found].len = offsets[lo + 1] - offsets[lo];
             lists[found].pos = 0;

@@ -132,6 +132,26 @@ static double word_bound(const QWord *q, const char *b, int lb, const char *sb, 
     return s;
 }
 
+/* Whether name `name`'s record, its words' records and the end of its skeleton line lie within
+   the snapshot's arrays, as the bound reads them: a damaged snapshot is refused, not read past. */
+static int check_name(int32_t name, const int32_t *records, Py_ssize_t nrecords, const int64_t *offsets, Py_ssize_t nnames,
+                      const uint8_t *words, Py_ssize_t nbytes, const int64_t *word_offsets, Py_ssize_t nwords,
+                      const int64_t *line_offsets, Py_ssize_t nlines) {
+    if (name < 0 || name >= nnames || name >= nlines) return 0;
+    int64_t start = offsets[name], end = offsets[name + 1];
+    if (start < 0 || end > nrecords || end - start < N_HEADER || records[start] != end - start - N_HEADER) return 0;
+    if (records[start + 2] < 0 || records[start + 2] > line_offsets[name + 1] - line_offsets[name]) return 0;
+    for (int64_t k = start + N_HEADER; k < end; k++) {
+        int32_t id = records[k];
+        if (id < 0 || id >= nwords) return 0;
+        int64_t from = word_offsets[id], to = word_offsets[id + 1];
+        if (from < 0 || to > nbytes || to - from < W_HEADER) return 0;
+        const uint8_t *w = words + from;
+        if (!(w[4] & F_NONASCII) && W_HEADER + (w[0] | w[1] << 8) + (w[2] | w[3] << 8) + 4 * w[5] != to - from) return 0;
+    }
+    return 1;
+}
+
 /* Per call: each distinct listed word's bounds with the query words, in an open-addressed table. */
 typedef struct {
     int32_t *ids;
@@ -233,7 +253,14 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     char joined[MAX_WORD];
 
     Py_ssize_t total = 0;
-    for (Py_ssize_t c = 0; c < n; c++) total += name_records[name_offsets[names[c]]];
+    for (Py_ssize_t c = 0; c < n; c++) {
+        if (!check_name(names[c], name_records, b[0].view.len / 4, name_offsets, b[1].view.len / 8 - 1, word_records,
+                        b[2].view.len, word_offsets, b[3].view.len / 8 - 1, line_offsets, b[5].view.len / 8 - 1)) {
+            PyErr_Format(PyExc_ValueError, "snapshot: the records of name %d are out of range", names[c]);
+            goto done;
+        }
+        total += name_records[name_offsets[names[c]]];
+    }
     Py_ssize_t slots = 16;
     while (slots < 2 * total) slots <<= 1;
     memo.ids = PyMem_Malloc(sizeof(int32_t) * slots);

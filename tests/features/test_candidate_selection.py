@@ -64,3 +64,9 @@ def test_bad_arguments_are_refused():
         select_names(keys, offsets, items, np.array([1], dtype=np.uint64), 10, 0)
     with pytest.raises(ValueError):
         select_names(keys, offsets, items, b"123", 10, 5)  # not whole uint64 values
+
+
+def test_a_damaged_index_is_refused_not_read_past():
+    keys, offsets, items = _index({1: [1, 2, 3]})
+    with pytest.raises(ValueError, match="out of range"):
+        select_names(keys, np.array([0, 99], dtype=np.int64), items, np.array([1], dtype=np.uint64), 10, 5)

@@ -139,3 +139,23 @@ def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
     ids, codes = list(vocab.id_codes), struct.unpack(f"<{len(named[0]) // 4}I", named[0])
     assert {ids[c] for c in codes} == name_ids("ivan") and named[1] == b""
     assert company[1] == pytest.approx(7 ** 0.5 / 2) and person[1] == pytest.approx(7 ** 0.5)
+
+
+def test_damaged_records_are_refused_not_read_past(tmp_path):
+    snapshot = _snapshot(tmp_path, ["Galvora Marrow Shipping"])
+    vocab = snapshot.vocab
+    loose = LooseQuery(name_key("Galvora Kestrel"), vocab)
+    records, offsets, words, word_offsets, lines, line_offsets = vocab.arrays
+    names = _names_of(snapshot, 1)
+    bad_ids = records.copy()
+    bad_ids[offsets[names[0]] + 4] = 10_000  # a word id past the vocabulary
+    bad_words = np.array(word_offsets)
+    bad_words[-1] += 100  # the last word record past the end of the blob
+    for arrays in ((bad_ids, offsets, words, word_offsets, lines, line_offsets),
+                   (records, offsets, words, bad_words, lines, line_offsets)):
+        vocab.arrays = arrays
+        with pytest.raises(ValueError, match="out of range"):
+            loose_upper(loose, names, snapshot.persons(np.array([1])), MATCH_THRESHOLD)
+    vocab.arrays = (records, offsets, words, word_offsets, lines, line_offsets)
+    with pytest.raises(ValueError, match="out of range"):  # a name past the snapshot's
+        loose_upper(loose, np.array([10_000], dtype=np.int32), snapshot.persons(np.array([1])), MATCH_THRESHOLD)
