@@ -39,6 +39,7 @@ floor (or a run-together form below the threshold), the bound of that distance i
 
 from __future__ import annotations
 
+import numpy as np
 from rigour import env as rigour_env
 
 from features._prefilter import bound
@@ -51,6 +52,7 @@ from features.names import (
 
 if rigour_env.MAX_NAME_LENGTH != 384:
     raise ImportError("features/_prefilter.c bounds words up to rigour's MAX_NAME_LENGTH, 384")
+MAX_QUERY_WORDS = 32  # as in _prefilter.c; a longer query is left to the tight bound
 _PARAMS = (TYPO_COST, FLOOR, SAME_NAME_SIMILARITY, GENERIC_WEIGHT, CONFLICT_COST, EXTRA_COST, PERSON_EXTRA_COST, EPSILON)
 
 
@@ -61,7 +63,7 @@ class LooseQuery:
     def __init__(self, key: NameKey, vocab: NameVocab):
         words = list(key.tokens)
         # A query with numbers is compared apart (see the module's docstring).
-        self.usable = 0 < len(words) <= 32 and not any(t.isdigit() or _ROMAN.match(t) for t in words)
+        self.usable = 0 < len(words) <= MAX_QUERY_WORDS and not any(t.isdigit() or _ROMAN.match(t) for t in words)
         self.vocab = vocab
         self.joined = "".join(words)
         self.arrays = (
@@ -72,9 +74,9 @@ class LooseQuery:
         ) if self.usable else ()
 
 
-def loose_upper(query: LooseQuery, names: bytes, persons: bytes, threshold: float) -> list[float]:
+def loose_upper(query: LooseQuery, names: np.ndarray, persons: np.ndarray, threshold: float) -> list[float]:
     """An upper bound on `compare_names(query, name)` for each of `names` (int32 name indices),
-    whose entities are persons where `persons` (one byte each) says so; `inf` where not bounded."""
+    whose entities are persons where `persons` (bool) says so; `inf` where not bounded."""
     uppers = bound(names, persons, query.vocab.arrays, query.arrays, (*_PARAMS, threshold))
     named = None
     for i, upper in enumerate(uppers):

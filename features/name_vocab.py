@@ -115,7 +115,7 @@ def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarr
 class NameVocab:
     """The vocabulary files of one snapshot: words as lists, the rest mapped read-only."""
 
-    def __init__(self, directory: Path, load):
+    def __init__(self, directory: Path, load, skeleton_lines: StringTable):
         self.words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")
         self.skeletons = (directory / "vocab_skeleton.txt").read_text(encoding="utf-8").split("\n")
         flags = load("vocab_flags")
@@ -130,7 +130,7 @@ class NameVocab:
         # What `_prefilter.bound` reads, in its order.
         blob = directory / "vocab.bin"  # np.memmap refuses an empty file
         records = np.memmap(blob, dtype=np.uint8, mode="r") if blob.stat().st_size else np.zeros(0, np.uint8)
-        skeleton_lines = StringTable(directory / SKELETONS)  # each name's run-together skeleton ends its line
+        # Each name's run-together skeleton ends its line of the skeleton table.
         self.arrays = (load("name_records"), load("name_records_offsets"), np.asarray(records), load("vocab_offsets"),
                        *skeleton_lines.buffers())
 

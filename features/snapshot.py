@@ -55,7 +55,7 @@ class Snapshot:
             self._ident = tuple(load(f"ident_{part}") for part in ("keys", "offsets", "postings"))
             self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
             self._attributes = StringTable(self.directory / "attributes")
-            self.vocab = NameVocab(self.directory, load)
+            self.vocab = NameVocab(self.directory, load, self._skeletons)
             self._person = np.array([schema in PERSON_SCHEMAS for schema in self.meta["schemas"]], dtype=bool)
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
@@ -132,7 +132,8 @@ class Snapshot:
     def candidate_names(self, key: NameKey) -> tuple[np.ndarray, np.ndarray]:
         """(entity rows, name indices) of the names sharing the most blocking keys with `key`:
         at most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more
-        than `MAX_POSTING` names counts only when no key is rarer."""
+        than `MAX_POSTING` names brings none, but counts for those the rarer keys bring
+        (`_blocking.select_names`)."""
         keys, offsets, postings = self._block
         names = np.frombuffer(select_names(keys, offsets, postings, keys64(list(block_keys(key))), MAX_POSTING, CANDIDATES),
                               dtype=np.int32)
