@@ -148,8 +148,46 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(find_doc,
+"find(keys, offsets, key) -> (start, end)\n\n"
+"Where the postings of `key` (a uint64 as an int) lie in a sorted index (`keys`, uint64, and\n"
+"`offsets`, int64, one more than the keys): (0, 0) when the index does not have it. One call in\n"
+"place of a numpy search and a handful of numpy scalars, for the exact-name and identifier\n"
+"lookups of every party.");
+
+static PyObject *find(PyObject *self, PyObject *args) {
+    PyObject *o_keys, *o_offsets;
+    unsigned long long key;
+    if (!PyArg_ParseTuple(args, "OOK", &o_keys, &o_offsets, &key)) return NULL;
+    Buf b[2];
+    memset(b, 0, sizeof b);
+    PyObject *result = NULL;
+    if (get_buffer(o_keys, &b[0], 8, "keys") || get_buffer(o_offsets, &b[1], 8, "offsets")) goto done;
+    const uint64_t *keys = b[0].view.buf;
+    const int64_t *offsets = b[1].view.buf;
+    Py_ssize_t nkeys = b[0].view.len / 8, lo = 0, hi = nkeys;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    int64_t start = 0, end = 0;
+    if (lo < nkeys && keys[lo] == key) {
+        if (lo + 1 >= b[1].view.len / 8 || offsets[lo] < 0 || offsets[lo] > offsets[lo + 1]) {
+            PyErr_SetString(PyExc_ValueError, "snapshot: an index's offsets are out of range");
+            goto done;
+        }
+        start = offsets[lo];
+        end = offsets[lo + 1];
+    }
+    result = Py_BuildValue("LL", (long long)start, (long long)end);
+done:
+    release(b, 2);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"select_names", select_names, METH_VARARGS, select_doc},
+    {"find", find, METH_VARARGS, find_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -56,6 +56,43 @@ static int osa(const char *a, int la, const char *b, int lb, int most) {
     return prev[lb];
 }
 
+/* The same distance, bit-parallel (Hyyro 2003, as rapidfuzz computes OSA), for a pattern `a` of
+   1 to 64 letters whose match masks `pm` are precomputed (`fill_masks`): a dozen operations on
+   64-bit words per letter of `b`, where the table above fills |a| x |b| cells. */
+static int osa_bits(const uint64_t *pm, int la, const char *b, int lb) {
+    uint64_t vp = ~(uint64_t)0, vn = 0, d0 = 0, pm_old = 0, last = (uint64_t)1 << (la - 1);
+    int dist = la;
+    for (int j = 0; j < lb; j++) {
+        uint64_t pm_j = pm[(unsigned char)b[j]];
+        uint64_t swapped = (((~d0) & pm_j) << 1) & pm_old;
+        d0 = (((pm_j & vp) + vp) ^ vp) | pm_j | vn | swapped;
+        uint64_t hp = vn | ~(d0 | vp), hn = d0 & vp;
+        dist += (hp & last) != 0;
+        dist -= (hn & last) != 0;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm_j;
+    }
+    return dist;
+}
+
+#define MASKED_WORD 64 /* the longest pattern `osa_bits` takes */
+typedef uint64_t Masks[256];
+
+/* Bit i of pm[c] set where a[i] is c; a of 1 to MASKED_WORD letters. */
+static void fill_masks(uint64_t *pm, const char *a, int la) {
+    memset(pm, 0, sizeof(Masks));
+    for (int i = 0; i < la; i++) pm[(unsigned char)a[i]] |= (uint64_t)1 << i;
+}
+
+/* `osa(a, b, most)`, bit-parallel when `a`'s masks are given. */
+static int distance(const char *a, int la, const uint64_t *pm, const char *b, int lb, int most) {
+    if (most < 0 || la - lb > most || lb - la > most) return most + 1;
+    return pm ? osa_bits(pm, la, b, lb) : osa(a, la, b, lb, most);
+}
+
 static int is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
 /* Whether `longer` without its vowels is `shorter`. */
@@ -75,6 +112,7 @@ typedef struct {
     int suffixed, vowelless, ascii;
     const uint8_t *ids; /* coded name ids, sorted uint32 */
     Py_ssize_t nids;
+    const uint64_t *word_pm, *skel_pm; /* their masks (`fill_masks`), or NULL when too long */
 } QWord;
 
 static uint32_t id_at(const uint8_t *ids, Py_ssize_t i) {
@@ -113,8 +151,8 @@ static double word_bound(const QWord *q, const char *b, int lb, const char *sb, 
     if (q->skel_len > longest) longest = q->skel_len;
     if (lsb > longest) longest = lsb;
     int most = (int)((1.0 - need) * longest / p->typo) + 1; /* a distance above leaves s below `need` */
-    int ds = osa(q->skel, q->skel_len, sb, lsb, most);
-    int dw = osa(q->word, q->len, b, lb, (ds <= most ? ds : most + 1) - 1); /* only if below ds */
+    int ds = distance(q->skel, q->skel_len, q->skel_pm, sb, lsb, most);
+    int dw = distance(q->word, q->len, q->word_pm, b, lb, (ds <= most ? ds : most + 1) - 1); /* only if below ds */
     int d = dw < ds ? dw : ds;
     if (d > most) d = most + 1;
     double s = 1.0 - p->typo * d / longest;
@@ -164,8 +202,8 @@ PyDoc_STRVAR(bound_doc,
 "An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py):\n"
 "inf where not bounded (names with numbers; names of another word count whose words already\n"
 "bound it at `threshold` or more), and -1 - bound for a name of another word count, whose words\n"
-"run together are a given name, whose bound is below `named_sim`: it would reach that were the\n"
-"query's words run together the same given name.");
+"run together are a given name, whose bound is below `threshold` (itself at most `named_sim`):\n"
+"it would reach `named_sim` were the query's words run together the same given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
     PyObject *o_names, *o_persons, *vocab, *query, *o_params;
@@ -177,6 +215,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     Memo memo = {0};
     double *query_best = NULL;
+    Masks *masks = NULL;
     QWord qw[MAX_QUERY_WORDS];
     Params p;
     double conflict, extra, person_extra, epsilon, threshold;
@@ -186,9 +225,9 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     /* vocab: name records, their offsets, word records, their offsets, the name skeleton lines,
        their offsets (features/name_vocab.py) */
     if (PyTuple_GET_SIZE(vocab) != 6) { PyErr_SetString(PyExc_ValueError, "vocab: 6 arrays"); return NULL; }
-    /* query: words, skeletons, suffixed, vowelless, coded name ids, weight_person, weight_company,
-       joined, joined_skeleton, joined_vowelless, joined_suffixed */
-    if (PyTuple_GET_SIZE(query) != 11) { PyErr_SetString(PyExc_ValueError, "query: 11 items"); return NULL; }
+    /* query: words, skeletons, flags (as the vocabulary's), coded name ids, weight_person,
+       weight_company, joined, joined_skeleton, joined_vowelless, joined_suffixed */
+    if (PyTuple_GET_SIZE(query) != 10) { PyErr_SetString(PyExc_ValueError, "query: 10 items"); return NULL; }
     static const Py_ssize_t sizes[6] = {4, 8, 1, 8, 1, 8};
     static const char *what[6] = {"name_records", "name_offsets", "word_records", "word_offsets", "skeleton_lines",
                                   "skeleton_offsets"};
@@ -203,17 +242,16 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     if (b[7].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
 
     PyObject *q_words = PyTuple_GET_ITEM(query, 0), *q_skels = PyTuple_GET_ITEM(query, 1);
-    PyObject *q_flags[3] = {PyTuple_GET_ITEM(query, 2), PyTuple_GET_ITEM(query, 3), PyTuple_GET_ITEM(query, 4)};
-    PyObject *q_wp = PyTuple_GET_ITEM(query, 5), *q_wc = PyTuple_GET_ITEM(query, 6);
+    PyObject *q_flags = PyTuple_GET_ITEM(query, 2), *q_ids = PyTuple_GET_ITEM(query, 3);
+    PyObject *q_wp = PyTuple_GET_ITEM(query, 4), *q_wc = PyTuple_GET_ITEM(query, 5);
     if (!PyList_Check(q_words) || !PyList_Check(q_skels) || !PyList_Check(q_wp) || !PyList_Check(q_wc) ||
-        !PyList_Check(q_flags[0]) || !PyList_Check(q_flags[1]) || !PyList_Check(q_flags[2])) {
+        !PyList_Check(q_flags) || !PyList_Check(q_ids)) {
         PyErr_SetString(PyExc_TypeError, "query: lists expected");
         goto done;
     }
     Py_ssize_t nq = PyList_GET_SIZE(q_words);
     if (nq < 1 || nq > MAX_QUERY_WORDS || PyList_GET_SIZE(q_skels) != nq || PyList_GET_SIZE(q_wp) != nq ||
-        PyList_GET_SIZE(q_wc) != nq || PyList_GET_SIZE(q_flags[0]) != nq || PyList_GET_SIZE(q_flags[1]) != nq ||
-        PyList_GET_SIZE(q_flags[2]) != nq) {
+        PyList_GET_SIZE(q_wc) != nq || PyList_GET_SIZE(q_flags) != nq || PyList_GET_SIZE(q_ids) != nq) {
         PyErr_SetString(PyExc_ValueError, "query: 1 to 32 words, one of each item per word");
         goto done;
     }
@@ -226,9 +264,10 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         qw[i].word = w; qw[i].len = (int)(len < MAX_WORD ? len : MAX_WORD);
         qw[i].skel = s; qw[i].skel_len = (int)(skel_len < MAX_WORD ? skel_len : MAX_WORD);
         qw[i].ascii = PyUnicode_IS_ASCII(PyList_GET_ITEM(q_words, i)) && PyUnicode_IS_ASCII(PyList_GET_ITEM(q_skels, i));
-        qw[i].suffixed = PyObject_IsTrue(PyList_GET_ITEM(q_flags[0], i));
-        qw[i].vowelless = PyObject_IsTrue(PyList_GET_ITEM(q_flags[1], i));
-        PyObject *ids = PyList_GET_ITEM(q_flags[2], i);
+        long flags = PyLong_AsLong(PyList_GET_ITEM(q_flags, i));
+        qw[i].suffixed = (flags & F_SUFFIXED) != 0;
+        qw[i].vowelless = (flags & F_VOWELLESS) != 0;
+        PyObject *ids = PyList_GET_ITEM(q_ids, i);
         if (!PyBytes_Check(ids) || PyBytes_GET_SIZE(ids) % 4) {
             PyErr_SetString(PyExc_TypeError, "query: name ids as bytes of uint32");
             goto done;
@@ -241,15 +280,25 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     if (PyErr_Occurred()) goto done;
     Py_ssize_t jlen, jslen;
     QWord qj = {0};
-    qj.word = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 7), &jlen);
-    qj.skel = qj.word ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 8), &jslen) : NULL;
+    qj.word = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 6), &jlen);
+    qj.skel = qj.word ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 7), &jslen) : NULL;
     if (!qj.skel) goto done;
-    qj.ascii = PyUnicode_IS_ASCII(PyTuple_GET_ITEM(query, 7)) && PyUnicode_IS_ASCII(PyTuple_GET_ITEM(query, 8));
+    qj.ascii = PyUnicode_IS_ASCII(PyTuple_GET_ITEM(query, 6)) && PyUnicode_IS_ASCII(PyTuple_GET_ITEM(query, 7));
     qj.len = (int)(jlen < MAX_WORD ? jlen : MAX_WORD);
     qj.skel_len = (int)(jslen < MAX_WORD ? jslen : MAX_WORD);
-    qj.vowelless = PyObject_IsTrue(PyTuple_GET_ITEM(query, 9));
-    qj.suffixed = PyObject_IsTrue(PyTuple_GET_ITEM(query, 10));
+    qj.vowelless = PyObject_IsTrue(PyTuple_GET_ITEM(query, 8));
+    qj.suffixed = PyObject_IsTrue(PyTuple_GET_ITEM(query, 9));
     if (PyErr_Occurred()) goto done;
+    masks = PyMem_Malloc(sizeof(Masks) * 2 * (nq + 1));
+    if (!masks) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i <= nq; i++) {
+        QWord *q = i < nq ? &qw[i] : &qj;
+        int ascii = q->ascii; /* else not bounded: no distance is taken */
+        q->word_pm = ascii && q->len >= 1 && q->len <= MASKED_WORD ? masks[2 * i] : NULL;
+        q->skel_pm = ascii && q->skel_len >= 1 && q->skel_len <= MASKED_WORD ? masks[2 * i + 1] : NULL;
+        if (q->word_pm) fill_masks(masks[2 * i], q->word, q->len);
+        if (q->skel_pm) fill_masks(masks[2 * i + 1], q->skel, q->skel_len);
+    }
     char joined[MAX_WORD];
 
     Py_ssize_t total = 0;
@@ -331,7 +380,8 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                 }
                 if (s > value) value = s;
                 value += epsilon;
-                if (value < p.named_sim && (bits & N_JOINED_NAMED)) value = -1.0 - value; /* see the docstring */
+                if (value < threshold && threshold <= p.named_sim && (bits & N_JOINED_NAMED))
+                    value = -1.0 - value; /* see the docstring */
             } else {
                 value += epsilon;
             }
@@ -345,11 +395,32 @@ done:
     PyMem_Free(memo.ids);
     PyMem_Free(memo.sims);
     PyMem_Free(query_best);
+    PyMem_Free(masks);
     return result;
+}
+
+PyDoc_STRVAR(distance_doc,
+"distance(a, b, most, bit_parallel) -> int\n\n"
+"The optimal-string-alignment distance of two ASCII words as the bound takes it: exact up to\n"
+"`most`, any number above past it; bit-parallel (a of 1 to 64 letters) or by the table.");
+
+static PyObject *py_distance(PyObject *self, PyObject *args) {
+    const char *a, *b;
+    Py_ssize_t la, lb;
+    int most, bit_parallel;
+    if (!PyArg_ParseTuple(args, "s#s#ip", &a, &la, &b, &lb, &most, &bit_parallel)) return NULL;
+    if (la >= MAX_WORD || lb >= MAX_WORD || (bit_parallel && (la < 1 || la > MASKED_WORD))) {
+        PyErr_SetString(PyExc_ValueError, "words too long for this distance");
+        return NULL;
+    }
+    Masks pm;
+    if (bit_parallel) fill_masks(pm, a, (int)la);
+    return PyLong_FromLong(distance(a, (int)la, bit_parallel ? pm : NULL, b, (int)lb, most));
 }
 
 static PyMethodDef methods[] = {
     {"bound", bound, METH_VARARGS, bound_doc},
+    {"distance", py_distance, METH_VARARGS, distance_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -44,9 +44,9 @@ from rigour import env as rigour_env
 
 from features._prefilter import bound
 from features.name_bound import EPSILON, FLOOR
-from features.name_vocab import NameVocab
+from features.name_vocab import DIGITS, ROMAN, NameVocab
 from features.names import (
-    _ROMAN, _VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_EXTRA_COST,
+    _VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_EXTRA_COST,
     SAME_NAME_SIMILARITY, TYPO_COST, NameKey, skeleton,
 )
 
@@ -57,34 +57,29 @@ _PARAMS = (TYPO_COST, FLOOR, SAME_NAME_SIMILARITY, GENERIC_WEIGHT, CONFLICT_COST
 
 
 class LooseQuery:
-    """The query's words as `_prefilter.bound` reads them; a word the snapshot's vocabulary has
-    is read from it rather than analysed again (`NameVocab.skeleton`...)."""
+    """The query's words as `_prefilter.bound` reads them: each word's facts from the snapshot's
+    vocabulary, which keeps those of the words it has seen (`NameVocab.facts`)."""
 
     def __init__(self, key: NameKey, vocab: NameVocab):
         words = list(key.tokens)
+        facts = list(map(vocab.facts, words))
         # A query with numbers is compared apart (see the module's docstring).
-        self.usable = 0 < len(words) <= MAX_QUERY_WORDS and not any(t.isdigit() or _ROMAN.match(t) for t in words)
+        self.usable = 0 < len(words) <= MAX_QUERY_WORDS and not any(f.flags & (DIGITS | ROMAN) for f in facts)
         self.vocab = vocab
         self.joined = "".join(words)
-        self.arrays = (
-            words, list(map(vocab.skeleton, words)), [t.endswith(NAME_SUFFIXES) for t in words],
-            [not _VOWELS.search(t) for t in words], list(map(vocab.coded_ids, words)),
-            [vocab.weight(t, True) for t in words], [vocab.weight(t, False) for t in words],
-            self.joined, skeleton(self.joined), not _VOWELS.search(self.joined), self.joined.endswith(NAME_SUFFIXES),
-        ) if self.usable else ()
+        self.arrays = ()
+        if self.usable:
+            skeletons, flags, ids, person, company, _ = map(list, zip(*facts))
+            self.arrays = (words, skeletons, flags, ids, person, company, self.joined, skeleton(self.joined),
+                           not _VOWELS.search(self.joined), self.joined.endswith(NAME_SUFFIXES))
 
 
 def loose_upper(query: LooseQuery, names: np.ndarray, persons: np.ndarray, threshold: float) -> list[float]:
     """An upper bound on `compare_names(query, name)` for each of `names` (int32 name indices),
     whose entities are persons where `persons` (bool) says so; `inf` where not bounded."""
     uppers = bound(names, persons, query.vocab.arrays, query.arrays, (*_PARAMS, threshold))
-    named = None
-    for i, upper in enumerate(uppers):
-        if upper < 0:  # another word count, below the given-name value (see `_prefilter.bound`)
-            upper = uppers[i] = -1.0 - upper
-            if upper < threshold <= SAME_NAME_SIMILARITY:
-                if named is None:
-                    named = bool(query.vocab.name_ids(query.joined))
-                if named:
-                    uppers[i] = SAME_NAME_SIMILARITY + EPSILON
+    if uppers and min(uppers) < 0:  # another word count, below the threshold but for given names
+        named = bool(query.vocab.name_ids(query.joined))  # see `_prefilter.bound`
+        for i in [i for i, upper in enumerate(uppers) if upper < 0]:
+            uppers[i] = SAME_NAME_SIMILARITY + EPSILON if named else -1.0 - uppers[i]
     return uppers

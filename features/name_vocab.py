@@ -29,17 +29,35 @@ from __future__ import annotations
 
 import json
 import struct
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from features.hashing import key64
 from features.name_skeletons import TABLE as SKELETONS, parse
-from features.names import _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weight, is_generic, name_ids, skeleton
+from features.names import (
+    _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weight, is_generic, name_ids, skeleton, word_block_keys,
+)
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
 ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII, JOINED_NAMED = 1, 2, 4, 8, 16  # a name record's bits, as in _prefilter.c
 HEADER = 4  # ints before a name record's word ids
+QUERY_WORDS_KEPT = 100_000  # query words whose facts `NameVocab.facts` keeps
+
+
+class WordFacts(NamedTuple):
+    """What the resolver reads of one query word: the prefilter (`features.name_prefilter.LooseQuery`)
+    and the blocking index (`Snapshot.candidate_names`)."""
+
+    skeleton: str
+    flags: int  # `word_flags`
+    coded_ids: bytes  # `NameVocab.coded_ids`
+    weight_person: float
+    weight_company: float
+    block_hashes: tuple[int, ...]  # `key64` of its `word_block_keys`
 
 
 def word_flags(word: str) -> int:
@@ -118,7 +136,7 @@ class NameVocab:
     def __init__(self, directory: Path, load, skeleton_lines: StringTable):
         self.words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")
         self.skeletons = (directory / "vocab_skeleton.txt").read_text(encoding="utf-8").split("\n")
-        flags = load("vocab_flags")
+        flags = self.flags = load("vocab_flags")
         # Each word's weight in `compare_names` (`_weight`), by whether the name is a person's.
         full = np.sqrt(np.minimum(np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words)), 8))
         full = full[: len(flags)]  # "".split() is [""]: no words
@@ -133,6 +151,18 @@ class NameVocab:
         # Each name's run-together skeleton ends its line of the skeleton table.
         self.arrays = (load("name_records"), load("name_records_offsets"), np.asarray(records), load("vocab_offsets"),
                        *skeleton_lines.buffers())
+        # Per vocabulary, since the facts of a known word are read from it: a new snapshot's
+        # vocabulary starts with none kept.
+        self.facts = lru_cache(maxsize=QUERY_WORDS_KEPT)(self._facts)
+
+    def _facts(self, word: str) -> WordFacts:
+        """The `WordFacts` of `word`, as `facts` (cached: the words of names recur far more than
+        the names do)."""
+        i = self.index.get(word)
+        flags = word_flags(word) if i is None else int(self.flags[i])
+        sk = self.skeleton(word)
+        return WordFacts(sk, flags, self.coded_ids(word), self.weight(word, True), self.weight(word, False),
+                         tuple(map(key64, word_block_keys(word, sk))))
 
     def coded_ids(self, word: str) -> bytes:
         """The codes of `word`'s name ids in this vocabulary, sorted, as uint32 (ids no listed

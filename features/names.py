@@ -403,11 +403,19 @@ def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None
 
 
 def block_keys(key: NameKey) -> set[str]:
-    """Index keys of a name: the skeleton of each word long enough to be selective.
+    """Index keys of a name: those of its words (`word_block_keys`), or its tokens when no word
+    brings any."""
+    return {k for t in key.tokens for k in word_block_keys(t)} or set(key.tokens)
 
-    Also the consonants of each longer word, so that a name whose every word has a vowel typo or
-    another romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling.
+
+def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
+    """A word's index keys: its skeleton (`sk` when known) when it is long enough to be
+    selective, and not a number.
+
+    Also its consonants when longer, so that a name whose every word has a vowel typo or another
+    romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling.
     """
-    keys = {skeleton(t) for t in key.words if len(t) >= 2}
-    keys |= {"~" + _VOWELS.sub("", skeleton(t)) for t in key.words if len(t) >= 5}
-    return keys or set(key.tokens)
+    if len(token) < 2 or token.isdigit():
+        return ()
+    sk = skeleton(token) if sk is None else sk
+    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= 5 else (sk,)

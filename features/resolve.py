@@ -98,12 +98,14 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     """
     rows, names = snapshot.candidate_names(query)
     loose = LooseQuery(query, snapshot.vocab)
-    uppers = loose_upper(loose, names, snapshot.persons(rows), threshold) if loose.usable and len(names) else None
+    survivors = range(len(names))
+    if loose.usable and len(names):
+        uppers = loose_upper(loose, names, snapshot.persons(rows), threshold)
+        survivors = [index for index, upper in enumerate(uppers) if upper >= threshold]
     bound = QueryBound(query, snapshot.vocab)
     open_: list[tuple[float, int, int, NameKey]] = []
-    for index, (row, name) in enumerate(zip(rows.tolist(), names.tolist())):
-        if uppers is not None and uppers[index] < threshold:
-            continue
+    for index in survivors:
+        row, name = int(rows[index]), int(names[index])
         key = snapshot.listed_name(name)
         upper = bound.upper(key, snapshot.schema(row), snapshot.listed_skeletons(name))
         if upper < threshold or (upper := _placed(upper, country, snapshot, row)) < threshold:

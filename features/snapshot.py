@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from features.graph import link_type, phrase
-from features._blocking import select_names
-from features.hashing import key64, keys64
+from features._blocking import find, select_names
+from features.hashing import key64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
-from features.names import PERSON_SCHEMAS, NameKey, block_keys
+from features.names import PERSON_SCHEMAS, NameKey
 from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.stringtable import StringTable
 
@@ -97,11 +97,8 @@ class Snapshot:
     @staticmethod
     def _lookup(index: tuple, key: str) -> np.ndarray:
         keys, offsets, postings = index
-        h = np.uint64(key64(key))
-        pos = int(np.searchsorted(keys, h))
-        if pos == len(keys) or keys[pos] != h:
-            return postings[0:0]
-        return postings[offsets[pos]: offsets[pos + 1]]
+        start, end = find(keys, offsets, key64(key))
+        return postings[start:end]
 
     def by_identifier(self, value: str) -> list[int]:
         return sorted({int(r) for r in self._lookup(self._ident, value)})
@@ -129,13 +126,19 @@ class Snapshot:
         """Whether each of the entity `rows` is a person."""
         return self._person[self._schema[rows]]
 
+    def block_hashes(self, key: NameKey) -> np.ndarray:
+        """The `key64` of `names.block_keys(key)`, sorted: from each word's, which the vocabulary
+        keeps (`NameVocab.facts`)."""
+        hashes = {h for t in key.tokens for h in self.vocab.facts(t).block_hashes} or set(map(key64, key.tokens))
+        return np.array(sorted(hashes), dtype=np.uint64)
+
     def candidate_names(self, key: NameKey) -> tuple[np.ndarray, np.ndarray]:
         """(entity rows, name indices) of the names sharing the most blocking keys with `key`:
         at most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more
         than `MAX_POSTING` names brings none, but counts for those the rarer keys bring
         (`_blocking.select_names`)."""
         keys, offsets, postings = self._block
-        names = np.frombuffer(select_names(keys, offsets, postings, keys64(list(block_keys(key))), MAX_POSTING, CANDIDATES),
+        names = np.frombuffer(select_names(keys, offsets, postings, self.block_hashes(key), MAX_POSTING, CANDIDATES),
                               dtype=np.int32)
         return self._name_entity[names], names
 

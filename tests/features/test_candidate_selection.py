@@ -1,5 +1,6 @@
 """Blocking candidates (`_blocking.select_names`): the names sharing the most keys, rarer keys
-bringing them, ties to the lower name index; against a plain-Python statement of the rule."""
+bringing them, ties to the lower name index; against a plain-Python statement of the rule. And
+the lookup of one key (`_blocking.find`), and the query's keys as the snapshot hashes them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import random
 import numpy as np
 import pytest
 
-from features._blocking import select_names
+from features._blocking import find, select_names
+from features.entities import Entity
+from features.hashing import keys64
+from features.names import NameKey, block_keys
+from features.snapshot import Snapshot
+from features.snapshot_build import build_snapshot
+from tests.features import name_gen
 
 
 def _index(postings: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,3 +77,28 @@ def test_a_damaged_index_is_refused_not_read_past():
     keys, offsets, items = _index({1: [1, 2, 3]})
     with pytest.raises(ValueError, match="out of range"):
         select_names(keys, np.array([0, 99], dtype=np.int64), items, np.array([1], dtype=np.uint64), 10, 5)
+
+
+def test_find_is_where_the_key_postings_lie():
+    rng = random.Random(5)
+    postings = {k: list(range(rng.randint(1, 4))) for k in rng.sample(range(1, 2**64, 2**40), 200)}
+    keys, offsets, items = _index(postings)
+    for i, key in enumerate(keys.tolist()):
+        assert find(keys, offsets, key) == (offsets[i], offsets[i + 1])
+        assert find(keys, offsets, key + 1) == (0, 0)  # between keys, or past the last
+    assert find(keys, offsets, 0) == (0, 0) and find(keys[:0], offsets[:1], 7) == (0, 0)
+    with pytest.raises(ValueError, match="out of range"):
+        find(keys, offsets[:1], int(keys[0]))
+
+
+def test_query_hashes_are_those_of_the_block_keys(tmp_path):
+    """`Snapshot.block_hashes` builds them from each word's, as the vocabulary keeps them, whether
+    it has the word or not: the same keys as `block_keys`, which the index was built from."""
+    rng = random.Random(6)
+    pairs = [name_gen.pair(rng) for _ in range(300)]
+    listed = [Entity(id=f"e{i}", source="test", schema="Company", names=[" ".join(b.tokens)]) for i, (_, b) in enumerate(pairs)]
+    build_snapshot(listed, tmp_path, [])
+    snapshot = Snapshot(tmp_path)
+    queries = [key for pair in pairs for key in pair] + [NameKey(("22", "a")), NameKey(("x",))]
+    for key in queries:
+        assert snapshot.block_hashes(key).tolist() == sorted(keys64(list(block_keys(key))).tolist())

@@ -17,6 +17,7 @@ import pytest
 
 from features.entities import Entity
 from features.name_eval import read_pairs
+from features._prefilter import distance
 from features.name_prefilter import LooseQuery, loose_upper
 from features.name_skeletons import listed_skeletons, parse
 from features.name_vocab import (
@@ -77,6 +78,35 @@ def test_loose_bound_on_the_nomenklatura_bench_pairs(tmp_path):
     _check_pairs(snapshot, [(a, i) for i, (a, _) in enumerate(pairs)])
 
 
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance, by the textbook's table."""
+    d = [[i + j if not i or not j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+def test_both_distances_are_the_optimal_string_alignment():
+    """The bit-parallel distance (words of up to 64 letters) and the table (any length), up to
+    `most`, on words of few letters (many swaps and repeats) and of many, 64 and 65 included."""
+    rng = random.Random(11)
+    for n in range(4000):
+        letters = "ab" if n % 3 == 0 else "abcdefghijklmnopqrstuvwxyz"
+        size = 70 if n % 10 == 0 else 9
+        a = "".join(rng.choice(letters) for _ in range(rng.randint(1, size)))
+        b = "".join(rng.choice(letters) for _ in range(rng.randint(0, size)))
+        exact, most = _osa(a, b), rng.randint(0, 12)
+        for bit_parallel in (True, False) if len(a) <= 64 else (False,):
+            got = distance(a, b, most, bit_parallel)
+            assert got == exact if exact <= most else got > most, (a, b, most, bit_parallel)
+    assert distance("a" * 64, "a" * 63 + "b", 5, True) == 1
+    with pytest.raises(ValueError):
+        distance("a" * 65, "a", 5, True)
+
+
 def test_loose_bound_prunes_a_name_sharing_one_word(tmp_path):
     snapshot = _snapshot(tmp_path, ["Galvora Marrow Shipping", "Galvora Kestrel Trading LLC"])
     loose = LooseQuery(name_key("Galvora Kestrel Trading"), snapshot.vocab)
@@ -134,8 +164,9 @@ def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
     assert vocab.weight("trading", False) == pytest.approx(_weight("trading", False)) == pytest.approx(7 ** 0.5 / 2)
     assert vocab.skeleton("ivan") == skeleton("ivan")
     assert "zorblax" not in vocab.index and vocab.skeleton("zorblax") == skeleton("zorblax")  # computed
-    words, skeletons, _, _, named, person, company = LooseQuery(NameKey(("ivan", "trading", "zorblax")), vocab).arrays[:7]
+    words, skeletons, flags, named, person, company = LooseQuery(NameKey(("ivan", "trading", "zorblax")), vocab).arrays[:6]
     assert skeletons == [skeleton(t) for t in words] and named == list(map(vocab.coded_ids, words))
+    assert flags == list(map(word_flags, words))
     ids, codes = list(vocab.id_codes), struct.unpack(f"<{len(named[0]) // 4}I", named[0])
     assert {ids[c] for c in codes} == name_ids("ivan") and named[1] == b""
     assert company[1] == pytest.approx(7 ** 0.5 / 2) and person[1] == pytest.approx(7 ** 0.5)
