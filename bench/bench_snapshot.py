@@ -31,7 +31,7 @@ import numpy as np
 from features import snapshot_build
 from features.identifiers import normalize_identifier
 from features.lists import read_list
-from features.names import MATCH_THRESHOLD, name_key
+from features.names import MATCH_THRESHOLD, name_key, warm_up
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -177,9 +177,12 @@ def resolution(snapshot: Snapshot, parties: list[Party], resolutions: Path | Non
 
 
 def measure(directory: Path, count: int, seed: int, resolutions: Path | None = None) -> dict:
-    """Run in a fresh interpreter: load, resolve, then fork two 'workers' that resolve too."""
+    """Run in a fresh interpreter: load, resolve, then fork two 'workers' that resolve too.
+    rigour's name data is loaded before resolving, as the service loads it when it starts
+    (`names.warm_up`), and after the snapshot's memory is read, which it is not part of."""
     snapshot = Snapshot(directory)
     figures = {f"loaded_{k}": v for k, v in smaps().items()}
+    warm_up()
     parties = queries(snapshot, count, seed)
     figures.update(resolution(snapshot, parties, resolutions))
     figures.update({f"after_lookups_{k}": v for k, v in smaps().items()})

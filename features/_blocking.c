@@ -9,11 +9,16 @@ typedef struct {
     const int32_t *items;
     Py_ssize_t len;
     Py_ssize_t pos;
+    const uint64_t *bits; /* the same names as a bitmap (bit n of word n / 64), or NULL */
+    Py_ssize_t nbits;
 } Posting;
 
-/* Whether a sorted posting list holds `name`, asked for names in increasing order: galloping
-   from where the last answer was found, so a pass over the list costs at most its length. */
+/* Whether a sorted posting list holds `name`, asked for names in increasing order: one bit
+   when the list has a bitmap, else galloping from where the last answer was found, so a pass
+   over the list costs at most its length. The bitmap spares reading most of a long list, one
+   probe depending on the last: one load per name, none waiting on another. */
 static int contains(Posting *p, int32_t name) {
+    if (p->bits) return name >= 0 && name < p->nbits && ((p->bits[name >> 6] >> (name & 63)) & 1);
     Py_ssize_t lo = p->pos, step = 1;
     while (lo + step < p->len && p->items[lo + step] < name) { lo += step; step <<= 1; }
     Py_ssize_t hi = lo + step < p->len ? lo + step : p->len;
@@ -25,53 +30,88 @@ static int contains(Posting *p, int32_t name) {
     return lo < p->len && p->items[lo] == name;
 }
 
+/* The first index of the `n` sorted `keys` not below `key`. The keys are 64-bit hashes, spread
+   evenly: the search starts where `key` would lie were they exactly even and widens from there
+   until it brackets it, so that its probes fall in a few cache lines (~sqrt(n) keys apart at
+   most, as a rule), where each of a plain bisection's first dozen probes misses the cache. */
+static Py_ssize_t lower_bound(const uint64_t *keys, Py_ssize_t n, uint64_t key) {
+    if (n == 0) return 0;
+    Py_ssize_t guess = (Py_ssize_t)(((unsigned __int128)key * (unsigned __int128)n) >> 64);
+    Py_ssize_t lo, hi, step = 1; /* below lo, keys < key; from hi on, keys >= key */
+    if (keys[guess] < key) {
+        for (lo = guess + 1;; step <<= 1) {
+            hi = lo + step - 1;
+            if (hi >= n) { hi = n; break; }
+            if (keys[hi] >= key) break;
+            lo = hi + 1;
+        }
+    } else {
+        for (hi = guess;; step <<= 1) {
+            lo = hi - step;
+            if (lo < 0) { lo = 0; break; }
+            if (keys[lo] < key) { lo++; break; }
+            hi = lo;
+        }
+    }
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
 static int by_length(const void *a, const void *b) {
     Py_ssize_t la = ((const Posting *)a)->len, lb = ((const Posting *)b)->len;
     return (la > lb) - (la < lb);
 }
 
 PyDoc_STRVAR(select_doc,
-"select_names(keys, offsets, postings, hashes, max_posting, limit) -> bytes\n\n"
+"select_names(keys, offsets, postings, bitmap_keys, bitmaps, hashes, max_posting, limit) -> bytes\n\n"
 "The names sharing the most of the query's blocking keys (`hashes`, uint64), at most `limit`,\n"
 "ties to the lower name index, in increasing order, as int32. A key of more than `max_posting`\n"
 "names brings none, but counts for the names a rarer key brings; when all keys are that\n"
-"common, the shortest's first `max_posting` names are the ones brought.");
+"common, the shortest's first `max_posting` names are the ones brought. `bitmap_keys` (int64,\n"
+"increasing) are the indices of keys whose postings are also rows of `bitmaps` (uint64, rows\n"
+"of equal length, bit n of word n / 64 set for name n), read in place of the lists.");
 
 static PyObject *select_names(PyObject *self, PyObject *args) {
-    PyObject *o_keys, *o_offsets, *o_postings, *o_hashes;
+    PyObject *o_keys, *o_offsets, *o_postings, *o_bitmap_keys, *o_bitmaps, *o_hashes;
     Py_ssize_t max_posting, limit;
-    if (!PyArg_ParseTuple(args, "OOOOnn", &o_keys, &o_offsets, &o_postings, &o_hashes, &max_posting, &limit))
+    if (!PyArg_ParseTuple(args, "OOOOOOnn", &o_keys, &o_offsets, &o_postings, &o_bitmap_keys, &o_bitmaps, &o_hashes,
+                          &max_posting, &limit))
         return NULL;
     if (limit < 1 || max_posting < 1) {
         PyErr_SetString(PyExc_ValueError, "max_posting and limit must be positive");
         return NULL;
     }
-    Buf b[4];
+    Buf b[6];
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Posting *lists = NULL;
-    int32_t *best_name = NULL;
-    Py_ssize_t *best_count = NULL;
+    int32_t *brought = NULL;
+    Py_ssize_t *counts = NULL, *histogram = NULL;
     if (get_buffer(o_keys, &b[0], 8, "keys") || get_buffer(o_offsets, &b[1], 8, "offsets") ||
-        get_buffer(o_postings, &b[2], 4, "postings") || get_buffer(o_hashes, &b[3], 8, "hashes"))
+        get_buffer(o_postings, &b[2], 4, "postings") || get_buffer(o_hashes, &b[3], 8, "hashes") ||
+        get_buffer(o_bitmap_keys, &b[4], 8, "bitmap_keys") || get_buffer(o_bitmaps, &b[5], 8, "bitmaps"))
         goto done;
     const uint64_t *keys = b[0].view.buf, *hashes = b[3].view.buf;
     const int64_t *offsets = b[1].view.buf;
     const int32_t *postings = b[2].view.buf;
     Py_ssize_t nkeys = b[0].view.len / 8, nhashes = b[3].view.len / 8;
     Py_ssize_t noffsets = b[1].view.len / 8, npostings = b[2].view.len / 4;
+    const int64_t *bitmap_keys = b[4].view.buf;
+    const uint64_t *bitmaps = b[5].view.buf;
+    Py_ssize_t nbitmaps = b[4].view.len / 8, bitmap_words = nbitmaps ? b[5].view.len / 8 / nbitmaps : 0;
+    if (nbitmaps && bitmap_words * nbitmaps * 8 != b[5].view.len) {
+        PyErr_SetString(PyExc_ValueError, "bitmaps: one row of equal length per bitmap key");
+        goto done;
+    }
     lists = PyMem_Malloc(sizeof(Posting) * 2 * (nhashes + 1));
-    best_name = PyMem_Malloc(sizeof(int32_t) * (limit + 1));
-    best_count = PyMem_Malloc(sizeof(Py_ssize_t) * (limit + 1));
-    if (!lists || !best_name || !best_count) { PyErr_NoMemory(); goto done; }
+    if (!lists) { PyErr_NoMemory(); goto done; }
 
     Py_ssize_t found = 0;
     for (Py_ssize_t h = 0; h < nhashes; h++) {
-        Py_ssize_t lo = 0, hi = nkeys; /* first key >= hashes[h] */
-        while (lo < hi) {
-            Py_ssize_t mid = lo + (hi - lo) / 2;
-            if (keys[mid] < hashes[h]) lo = mid + 1; else hi = mid;
-        }
+        Py_ssize_t lo = lower_bound(keys, nkeys, hashes[h]);
         if (lo < nkeys && keys[lo] == hashes[h]) {
             if (lo + 1 >= noffsets || offsets[lo] < 0 || offsets[lo] > offsets[lo + 1] || offsets[lo + 1] > npostings) {
                 PyErr_SetString(PyExc_ValueError, "snapshot: the blocking index's offsets are out of range");
@@ -80,6 +120,21 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
             lists[found].items = postings + offsets[lo];
             lists[found].len = offsets[lo + 1] - offsets[lo];
             lists[found].pos = 0;
+            lists[found].bits = NULL;
+            Py_ssize_t left = 0, right = nbitmaps; /* its bitmap, if any */
+            while (left < right) {
+                Py_ssize_t mid = left + (right - left) / 2;
+                if (bitmap_keys[mid] < lo) left = mid + 1; else right = mid;
+            }
+            if (left < nbitmaps && bitmap_keys[left] == lo) {
+                const int32_t *items = lists[found].items;
+                if (lists[found].len && (items[0] < 0 || items[lists[found].len - 1] >= 64 * bitmap_words)) {
+                    PyErr_SetString(PyExc_ValueError, "snapshot: a name is out of range of its key's bitmap");
+                    goto done;
+                }
+                lists[found].bits = bitmaps + left * bitmap_words;
+                lists[found].nbits = 64 * bitmap_words;
+            }
             found++;
         }
     }
@@ -91,8 +146,8 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
         lists[j] = p;
     }
     /* The rarer keys' lists are merged; the common ones (longer than max_posting) only add to
-       the count of a name that a rarer key brought, looked up by bisection. When every key is
-       common, the shortest list, cut, brings the names. */
+       the count of a name that a rarer key brought (`contains`). When every key is common, the
+       shortest list, cut, brings the names. */
     Posting *common = lists + found;
     Py_ssize_t selective = 0, ncommon = 0;
     for (Py_ssize_t i = 0; i < found; i++) {
@@ -106,7 +161,14 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
         ncommon--;
         if (lists[0].len > max_posting) lists[0].len = max_posting;
     }
-    Py_ssize_t kept = 0, lowest = 0;
+    /* 1. Each name the rarer keys bring, in increasing order, and how many of them it has. */
+    Py_ssize_t most = 0;
+    for (Py_ssize_t i = 0; i < selective; i++) most += lists[i].len;
+    brought = PyMem_Malloc(sizeof(int32_t) * (most + 1));
+    counts = PyMem_Malloc(sizeof(Py_ssize_t) * (most + 1));
+    histogram = PyMem_Calloc(found + 1, sizeof(Py_ssize_t));
+    if (!brought || !counts || !histogram) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t nbrought = 0;
     for (;;) {
         int32_t name = INT32_MAX;
         int any = 0;
@@ -119,32 +181,27 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
         Py_ssize_t count = 0;
         for (Py_ssize_t i = 0; i < selective; i++)
             if (lists[i].pos < lists[i].len && lists[i].items[lists[i].pos] == name) { count++; lists[i].pos++; }
-        if (kept == limit && count + ncommon <= lowest) continue; /* cannot displace */
-        for (Py_ssize_t i = 0; i < ncommon; i++) count += contains(&common[i], name);
-        if (kept < limit) {
-            best_name[kept] = name; best_count[kept] = count; kept++;
-        } else if (count > lowest) {
-            Py_ssize_t worst = 0;
-            for (Py_ssize_t i = 1; i < kept; i++)
-                if (best_count[i] <= best_count[worst]) worst = i; /* the last-come of the lowest */
-            memmove(best_name + worst, best_name + worst + 1, sizeof(int32_t) * (kept - worst - 1));
-            memmove(best_count + worst, best_count + worst + 1, sizeof(Py_ssize_t) * (kept - worst - 1));
-            best_name[kept - 1] = name; best_count[kept - 1] = count;
-        } else {
-            continue;
-        }
-        if (kept == limit) {
-            lowest = best_count[0];
-            for (Py_ssize_t i = 1; i < kept; i++)
-                if (best_count[i] < lowest) lowest = best_count[i];
-        }
+        brought[nbrought] = name;
+        counts[nbrought++] = count;
     }
-    result = PyBytes_FromStringAndSize((const char *)best_name, sizeof(int32_t) * kept);
+    /* 2. The common keys add to those counts: a bit a name, the loads independent of each other. */
+    for (Py_ssize_t i = 0; i < ncommon; i++)
+        for (Py_ssize_t k = 0; k < nbrought; k++) counts[k] += contains(&common[i], brought[k]);
+    /* 3. The `limit` highest counts, ties to the lower name: all names above the count `cut`,
+       then those at it in increasing order while room is left. */
+    for (Py_ssize_t k = 0; k < nbrought; k++) histogram[counts[k]]++;
+    Py_ssize_t cut = found, above = 0;
+    while (cut > 0 && above + histogram[cut] < limit) above += histogram[cut--];
+    Py_ssize_t room = limit - above, kept = 0;
+    for (Py_ssize_t k = 0; k < nbrought; k++)
+        if (counts[k] > cut || (counts[k] == cut && cut > 0 && room-- > 0)) brought[kept++] = brought[k];
+    result = PyBytes_FromStringAndSize((const char *)brought, sizeof(int32_t) * kept);
 done:
-    release(b, 4);
+    release(b, 6);
     PyMem_Free(lists);
-    PyMem_Free(best_name);
-    PyMem_Free(best_count);
+    PyMem_Free(brought);
+    PyMem_Free(counts);
+    PyMem_Free(histogram);
     return result;
 }
 
@@ -165,11 +222,7 @@ static PyObject *find(PyObject *self, PyObject *args) {
     if (get_buffer(o_keys, &b[0], 8, "keys") || get_buffer(o_offsets, &b[1], 8, "offsets")) goto done;
     const uint64_t *keys = b[0].view.buf;
     const int64_t *offsets = b[1].view.buf;
-    Py_ssize_t nkeys = b[0].view.len / 8, lo = 0, hi = nkeys;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key) lo = mid + 1; else hi = mid;
-    }
+    Py_ssize_t nkeys = b[0].view.len / 8, lo = lower_bound(keys, nkeys, key);
     int64_t start = 0, end = 0;
     if (lo < nkeys && keys[lo] == key) {
         if (lo + 1 >= b[1].view.len / 8 || offsets[lo] < 0 || offsets[lo] > offsets[lo + 1]) {

@@ -73,6 +73,7 @@ _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _INNER_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
 _ROMAN = re.compile(r"^(?=[ivx]{2,})x{0,3}(ix|iv|v?i{0,3})$")
 _VOWELS = re.compile(r"[aeiou]")
+_LATIN = re.compile(r"[a-z]")
 _SKELETON_RULES = [  # applied in order on an ASCII token; see `skeleton`
     (re.compile(r"shch|sch"), "sh"), (re.compile(r"tsch|tch"), "ch"), (re.compile(r"dzh|dj|zh"), "j"),
     (re.compile(r"kh"), "h"), (re.compile(r"(?<=i)j$|(?<=y)j$"), ""), (re.compile(r"j"), "h"),
@@ -149,6 +150,8 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 def _fix_homoglyphs(token: str) -> str:
     """Map look-alike letters of a mixed-script token to the script most of its letters are in."""
+    if not _LATIN.search(token) or (token.isascii() and "0" not in token and "1" not in token):
+        return token  # no Latin letter to map, or Latin alone without a look-alike digit
     cyrillic = sum(1 for ch in token if "\u0400" <= ch <= "\u04ff")
     greek = sum(1 for ch in token if "\u0370" <= ch <= "\u03ff")
     latin = sum(1 for ch in token if "a" <= ch <= "z")

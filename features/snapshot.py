@@ -16,13 +16,9 @@ from features.hashing import key64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
 from features.names import PERSON_SCHEMAS, NameKey
-from features.snapshot_build import EPOCH, FORMAT, UNKNOWN_DATE
+from features.snapshot_build import EPOCH, FORMAT, MAX_POSTING, UNKNOWN_DATE
 from features.stringtable import StringTable
 
-# A blocking key shared by more names than this ("trading", "group") brings no candidates when
-# a rarer key is there, only counts for those it brings: a query never scans a large part of
-# the list.
-MAX_POSTING = 5_000
 CANDIDATES = 25
 # Results kept per function by `Snapshot.memo`.
 MEMO_SIZE = 100_000
@@ -50,7 +46,7 @@ class Snapshot:
             self._countries = StringTable(self.directory / "countries")
             self._name_entity = load("name_entity")
             self._schema = load("schema")
-            self._block = tuple(load(f"block_{part}") for part in ("keys", "offsets", "postings"))
+            self._block = tuple(load(f"block_{part}") for part in ("keys", "offsets", "postings", "bitmap_keys", "bitmaps"))
             self._exact = tuple(load(f"exact_{part}") for part in ("keys", "offsets", "postings"))
             self._ident = tuple(load(f"ident_{part}") for part in ("keys", "offsets", "postings"))
             self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
@@ -137,9 +133,7 @@ class Snapshot:
         at most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more
         than `MAX_POSTING` names brings none, but counts for those the rarer keys bring
         (`_blocking.select_names`)."""
-        keys, offsets, postings = self._block
-        names = np.frombuffer(select_names(keys, offsets, postings, self.block_hashes(key), MAX_POSTING, CANDIDATES),
-                              dtype=np.int32)
+        names = np.frombuffer(select_names(*self._block, self.block_hashes(key), MAX_POSTING, CANDIDATES), dtype=np.int32)
         return self._name_entity[names], names
 
     def hops(self, row: int) -> int | None:

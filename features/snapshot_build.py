@@ -23,11 +23,16 @@ from features.name_vocab import write_name_vocab
 from features.snapshot_rows import EPOCH, UNKNOWN_DATE, all_rows, link_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 8  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
-# 6: the names' vocabulary (features.name_vocab); 7: its non-ASCII flag; 8: its word and name records
+FORMAT = 9  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
+# 6: the names' vocabulary (features.name_vocab); 7: its non-ASCII flag; 8: its word and name records; 9: bitmaps
+# of the common blocking keys
+# A blocking key shared by more names than this ("trading", "group") brings no candidates when a
+# rarer key is there, only counts for those it brings (`Snapshot.candidate_names`): a query never
+# scans a large part of the list. Such keys' names are also kept as bitmaps (`_bitmaps`).
+MAX_POSTING = 5_000
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
-__all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
+__all__ = ["EPOCH", "FORMAT", "MAX_POSTING", "UNKNOWN_DATE", "build_snapshot", "collect"]
 
 
 def _merge(into: Entity, other: Entity) -> None:
@@ -46,6 +51,24 @@ def _index(hashed: np.ndarray, rows: np.ndarray, directory: Path, name: str) -> 
     np.save(directory / f"{name}_keys.npy", unique)
     np.save(directory / f"{name}_offsets.npy", np.append(starts, len(hashed)).astype(np.int64))
     np.save(directory / f"{name}_postings.npy", rows.astype(np.int32)[order])
+
+
+def _bitmaps(directory: Path, name: str, size: int) -> None:
+    """The postings of each key of index `name` with more than `MAX_POSTING` as a row of a
+    bitmap of `size` bits (bit n of uint64 word n // 64 for row n), and those keys' indices:
+    whether a name has a common key is then one bit, not a search of thousands of names."""
+    offsets = np.load(directory / f"{name}_offsets.npy")
+    postings = np.load(directory / f"{name}_postings.npy", mmap_mode="r")
+    common = np.flatnonzero(np.diff(offsets) > MAX_POSTING)
+    words = (size + 63) // 64
+    bitmaps = np.zeros((len(common), words), dtype="<u8")
+    bits = np.zeros(words * 64, dtype=bool)
+    for row, key in enumerate(common.tolist()):
+        bits[:] = False
+        bits[postings[offsets[key]: offsets[key + 1]]] = True
+        bitmaps[row] = np.packbits(bits, bitorder="little").view("<u8")
+    np.save(directory / f"{name}_bitmap_keys.npy", common.astype(np.int64))
+    np.save(directory / f"{name}_bitmaps.npy", bitmaps)
 
 
 class _Packed:
@@ -103,6 +126,7 @@ def _build(records: Iterable[Record], directory: Path, sources: list[dict]) -> d
     name_base = np.cumsum([0] + [len(c.name_entity) for c in chunks[:-1]])
     _index(joined("block_hash"), np.concatenate([c.block_name + base for c, base in zip(chunks, name_base)]),
            directory, "block")
+    _bitmaps(directory, "block", len(name_rows))
     _index(joined("exact_hash"), np.arange(len(name_rows)), directory, "exact")
     _index(joined("ident_hash"), joined("ident_row"), directory, "ident")
 

@@ -36,24 +36,39 @@ def _reference(postings: dict[int, list[int]], query: list[int], max_posting: in
     return sorted(sorted(brought, key=lambda n: (-count[n], n))[:limit])
 
 
-def _select(postings, query, max_posting, limit) -> list[int]:
+def _bitmaps(keys: np.ndarray, offsets: np.ndarray, items: np.ndarray, which: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of keys `which` (indices) as bitmaps, as `snapshot_build._bitmaps` writes them."""
+    size = int(items.max(initial=0)) + 1
+    bits = np.zeros((len(which), (size + 63) // 64 * 64), dtype=bool)
+    for row, key in enumerate(which):
+        bits[row, items[offsets[key]: offsets[key + 1]]] = True
+    return np.array(which, dtype=np.int64), np.packbits(bits, axis=1, bitorder="little").view("<u8")
+
+
+def _select(postings, query, max_posting, limit, bitmapped=False) -> list[int]:
+    """`select_names` on an index of `postings`, its lists longer than `max_posting` as bitmaps
+    when `bitmapped`."""
     keys, offsets, items = _index(postings)
-    raw = select_names(keys, offsets, items, np.array(query, dtype=np.uint64), max_posting, limit)
+    which = np.flatnonzero(np.diff(offsets) > max_posting).tolist() if bitmapped else []
+    raw = select_names(keys, offsets, items, *_bitmaps(keys, offsets, items, which), np.array(query, dtype=np.uint64),
+                       max_posting, limit)
     return np.frombuffer(raw, dtype=np.int32).tolist()
 
 
-def test_the_names_sharing_most_keys_ties_to_the_lower_index():
+@pytest.mark.parametrize("bitmapped", [False, True])
+def test_the_names_sharing_most_keys_ties_to_the_lower_index(bitmapped):
     postings = {10: [1, 2, 3, 4], 20: [3, 4, 5], 30: [4, 9], 40: list(range(100))}
-    assert _select(postings, [10, 20, 30, 99], 50, 2) == [3, 4]  # 4: three keys, 3: two, before 5
+    assert _select(postings, [10, 20, 30, 99], 50, 2, bitmapped) == [3, 4]  # 4: three keys, 3: two, before 5
     # 40 is common: it brings no name, but counts for those the others bring.
-    assert _select(postings, [10, 40], 50, 2) == [1, 2]
-    assert _select(postings, [20, 40, 30], 50, 1) == [4]
+    assert _select(postings, [10, 40], 50, 2, bitmapped) == [1, 2]
+    assert _select(postings, [20, 40, 30], 50, 1, bitmapped) == [4]
 
 
-def test_when_every_key_is_common_the_shortest_brings_its_first_names():
+@pytest.mark.parametrize("bitmapped", [False, True])
+def test_when_every_key_is_common_the_shortest_brings_its_first_names(bitmapped):
     postings = {1: list(range(0, 300, 2)), 2: list(range(0, 300, 3))}
-    assert _select(postings, [1, 2], 50, 3) == [0, 6, 12]  # in the first 50 of key 2's list, also in key 1's
-    assert _select(postings, [7], 50, 3) == []
+    assert _select(postings, [1, 2], 50, 3, bitmapped) == [0, 6, 12]  # in the first 50 of key 2's list, also in key 1's
+    assert _select(postings, [7], 50, 3, bitmapped) == []
 
 
 def test_random_indexes_against_the_rule():
@@ -62,31 +77,43 @@ def test_random_indexes_against_the_rule():
         postings = {k: rng.sample(range(400), rng.randint(1, 120)) for k in rng.sample(range(1, 60), rng.randint(1, 12))}
         query = rng.sample(range(1, 70), rng.randint(1, 8))
         max_posting, limit = rng.choice([20, 60, 1000]), rng.choice([1, 5, 25])
-        assert _select(postings, query, max_posting, limit) == _reference(postings, query, max_posting, limit)
+        expected = _reference(postings, query, max_posting, limit)
+        assert _select(postings, query, max_posting, limit) == expected
+        assert _select(postings, query, max_posting, limit, bitmapped=True) == expected
 
 
 def test_bad_arguments_are_refused():
     keys, offsets, items = _index({1: [1]})
+    none = _bitmaps(keys, offsets, items, [])
     with pytest.raises(ValueError):
-        select_names(keys, offsets, items, np.array([1], dtype=np.uint64), 10, 0)
+        select_names(keys, offsets, items, *none, np.array([1], dtype=np.uint64), 10, 0)
     with pytest.raises(ValueError):
-        select_names(keys, offsets, items, b"123", 10, 5)  # not whole uint64 values
+        select_names(keys, offsets, items, *none, b"123", 10, 5)  # not whole uint64 values
 
 
 def test_a_damaged_index_is_refused_not_read_past():
-    keys, offsets, items = _index({1: [1, 2, 3]})
+    keys, offsets, items = _index({1: [1, 2, 3], 2: [70, 71]})
+    query = np.array([1, 2], dtype=np.uint64)
     with pytest.raises(ValueError, match="out of range"):
-        select_names(keys, np.array([0, 99], dtype=np.int64), items, np.array([1], dtype=np.uint64), 10, 5)
+        select_names(keys, np.array([0, 99, 99], dtype=np.int64), items, *_bitmaps(keys, offsets, items, []), query, 10, 5)
+    which, bitmaps = _bitmaps(keys, offsets, items, [0, 1])
+    with pytest.raises(ValueError, match="out of range"):  # name 70 past a bitmap of 64 names
+        select_names(keys, offsets, items, which, bitmaps[:, :1].copy(), query, 1, 5)
+    with pytest.raises(ValueError, match="equal length"):
+        select_names(keys, offsets, items, which, bitmaps.ravel()[:3].copy(), query, 1, 5)
 
 
-def test_find_is_where_the_key_postings_lie():
+@pytest.mark.parametrize("spread", ["even", "clustered"])
+def test_find_is_where_the_key_postings_lie(spread):
+    """Keys spread evenly, as hashes are, and bunched, where the search's first guess is far off."""
     rng = random.Random(5)
-    postings = {k: list(range(rng.randint(1, 4))) for k in rng.sample(range(1, 2**64, 2**40), 200)}
+    values = range(1, 2**64 - 1, 2**40) if spread == "even" else range(2**63, 2**63 + 10_000, 2)
+    postings = {k: list(range(rng.randint(1, 4))) for k in rng.sample(values, 200)}
     keys, offsets, items = _index(postings)
     for i, key in enumerate(keys.tolist()):
         assert find(keys, offsets, key) == (offsets[i], offsets[i + 1])
         assert find(keys, offsets, key + 1) == (0, 0)  # between keys, or past the last
-    assert find(keys, offsets, 0) == (0, 0) and find(keys[:0], offsets[:1], 7) == (0, 0)
+    assert find(keys, offsets, 0) == (0, 0) == find(keys, offsets, 2**64 - 1) == find(keys[:0], offsets[:1], 7)
     with pytest.raises(ValueError, match="out of range"):
         find(keys, offsets[:1], int(keys[0]))
 
