@@ -13,6 +13,8 @@ Files beside the snapshot's `names` table (same name order):
   whole into lists when the snapshot is opened: ~2 MB for a million entities);
 - `vocab_flags.npy`: the `DIGITS`... bits below;
 - `vocab_names.json`: the name ids (`names.name_ids`) the words have, each coded as a number;
+- `vocab_block_hashes.npy` plus `vocab_block_offsets.npy`: the `key64` of each word's blocking
+  keys (`names.word_block_keys`), for a query's words (`NameVocab.facts`);
 - `vocab.bin` plus `vocab_offsets.npy`: the same words as records for `_prefilter.bound`, each
   its length and its skeleton's (uint16, in characters), its flags and its count of name ids
   (a byte each), then the word and its skeleton in UTF-8, then its name id codes (uint32):
@@ -99,6 +101,9 @@ def write_name_vocab(directory: Path) -> None:
     (directory / "vocab_skeleton.txt").write_text("\n".join(skeletons), encoding="utf-8")
     np.save(directory / "vocab_flags.npy", flags)
     (directory / "vocab_names.json").write_text(json.dumps({"ids": list(id_codes), "words": coded}))
+    hashes = [list(map(key64, word_block_keys(w, s))) for w, s in zip(vocab, skeletons)]
+    np.save(directory / "vocab_block_hashes.npy", np.array([h for hs in hashes for h in hs], dtype=np.uint64))
+    np.save(directory / "vocab_block_offsets.npy", np.concatenate(([0], np.cumsum(list(map(len, hashes))))).astype(np.int64))
     records = [struct.pack("<HHBB", min(len(w), 65535), min(len(s), 65535), f, len(coded.get(i, ())))
                + w.encode() + s.encode() + struct.pack(f"<{len(coded.get(i, ()))}I", *coded.get(i, ()))
                for i, (w, s, f) in enumerate(zip(vocab, skeletons, flags.tolist()))]
@@ -145,6 +150,8 @@ class NameVocab:
         named = json.loads((directory / "vocab_names.json").read_text())
         self.id_codes = {name_id: code for code, name_id in enumerate(named["ids"])}
         self.name_id_sets = {int(i): frozenset(named["ids"][c] for c in codes) for i, codes in named["words"].items()}
+        self._coded = {int(i): struct.pack(f"<{len(codes)}I", *codes) for i, codes in named["words"].items()}
+        self._block = (load("vocab_block_hashes"), load("vocab_block_offsets"))
         # What `_prefilter.bound` reads, in its order.
         blob = directory / "vocab.bin"  # np.memmap refuses an empty file
         records = np.memmap(blob, dtype=np.uint8, mode="r") if blob.stat().st_size else np.zeros(0, np.uint8)
@@ -159,10 +166,13 @@ class NameVocab:
         """The `WordFacts` of `word`, as `facts` (cached: the words of names recur far more than
         the names do)."""
         i = self.index.get(word)
-        flags = word_flags(word) if i is None else int(self.flags[i])
-        sk = self.skeleton(word)
-        return WordFacts(sk, flags, self.coded_ids(word), self.weight(word, True), self.weight(word, False),
-                         tuple(map(key64, word_block_keys(word, sk))))
+        if i is None:
+            sk = skeleton(word)
+            return WordFacts(sk, word_flags(word), self.coded_ids(word), _weight(word, True), _weight(word, False),
+                             tuple(map(key64, word_block_keys(word, sk))))
+        hashes, offsets = self._block
+        return WordFacts(self.skeletons[i], int(self.flags[i]), self._coded.get(i, b""), float(self.weights[True][i]),
+                         float(self.weights[False][i]), tuple(hashes[offsets[i]: offsets[i + 1]].tolist()))
 
     def coded_ids(self, word: str) -> bytes:
         """The codes of `word`'s name ids in this vocabulary, sorted, as uint32 (ids no listed

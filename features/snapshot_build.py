@@ -25,7 +25,7 @@ from features.stringtable import write_packed, write_strings
 
 FORMAT = 9  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
 # 6: the names' vocabulary (features.name_vocab); 7: its non-ASCII flag; 8: its word and name records; 9: bitmaps
-# of the common blocking keys
+# of the common blocking keys, the vocabulary's blocking hashes
 # A blocking key shared by more names than this ("trading", "group") brings no candidates when a
 # rarer key is there, only counts for those it brings (`Snapshot.candidate_names`): a query never
 # scans a large part of the list. Such keys' names are also kept as bitmaps (`_bitmaps`).
