@@ -25,6 +25,7 @@
 #define N_ENDS_SUFFIXED 4
 #define N_ANY_NONASCII 8
 #define N_JOINED_NAMED 16
+#define N_PERSON 32
 #define W_HEADER 6 /* a word record: uint16 length, uint16 skeleton length, flags, count of name ids */
 #define N_HEADER 4
 
@@ -198,7 +199,7 @@ typedef struct {
 } Memo;
 
 PyDoc_STRVAR(bound_doc,
-"bound(names, persons, vocab, query, params) -> list[float]\n\n"
+"bound(names, vocab, query, params) -> list[float]\n\n"
 "An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py):\n"
 "inf where not bounded (names with numbers; names of another word count whose words already\n"
 "bound it at `threshold` or more), and -1 - bound for a name of another word count, whose words\n"
@@ -206,11 +207,11 @@ PyDoc_STRVAR(bound_doc,
 "it would reach `named_sim` were the query's words run together the same given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
-    PyObject *o_names, *o_persons, *vocab, *query, *o_params;
-    if (!PyArg_ParseTuple(args, "OOO!O!O!", &o_names, &o_persons, &PyTuple_Type, &vocab, &PyTuple_Type, &query,
+    PyObject *o_names, *vocab, *query, *o_params;
+    if (!PyArg_ParseTuple(args, "OO!O!O!", &o_names, &PyTuple_Type, &vocab, &PyTuple_Type, &query,
                           &PyTuple_Type, &o_params))
         return NULL;
-    Buf b[8];
+    Buf b[7];
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Memo memo = {0};
@@ -233,13 +234,12 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                                   "skeleton_offsets"};
     for (int i = 0; i < 6; i++)
         if (get_buffer(PyTuple_GET_ITEM(vocab, i), &b[i], sizes[i], what[i])) goto done;
-    if (get_buffer(o_names, &b[6], 4, "names") || get_buffer(o_persons, &b[7], 1, "persons")) goto done;
+    if (get_buffer(o_names, &b[6], 4, "names")) goto done;
     const int32_t *name_records = b[0].view.buf, *names = b[6].view.buf;
     const int64_t *name_offsets = b[1].view.buf, *word_offsets = b[3].view.buf, *line_offsets = b[5].view.buf;
-    const uint8_t *word_records = b[2].view.buf, *persons = b[7].view.buf;
+    const uint8_t *word_records = b[2].view.buf;
     const char *lines = b[4].view.buf;
     Py_ssize_t n = b[6].view.len / 4;
-    if (b[7].view.len != n) { PyErr_SetString(PyExc_ValueError, "persons: one per name"); goto done; }
 
     PyObject *q_words = PyTuple_GET_ITEM(query, 0), *q_skels = PyTuple_GET_ITEM(query, 1);
     PyObject *q_flags = PyTuple_GET_ITEM(query, 2), *q_ids = PyTuple_GET_ITEM(query, 3);
@@ -328,7 +328,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         if (bits & N_NUMBERED) {
             value = Py_HUGE_VAL; /* numbers: compare_names treats them apart */
         } else {
-            int person = persons[c] != 0;
+            int person = (bits & N_PERSON) != 0;
             const double *q_weight = person ? q_wp_v : q_wc_v;
             double covered = 0.0, listed_left = 0.0, query_left = 0.0;
             for (Py_ssize_t i = 0; i < nq; i++) query_best[i] = 0.0;
@@ -391,7 +391,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         PyList_SET_ITEM(result, c, v);
     }
 done:
-    release(b, 8);
+    release(b, 7);
     PyMem_Free(memo.ids);
     PyMem_Free(memo.sims);
     PyMem_Free(query_best);

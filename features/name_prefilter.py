@@ -74,10 +74,10 @@ class LooseQuery:
                            not _VOWELS.search(self.joined), self.joined.endswith(NAME_SUFFIXES))
 
 
-def loose_upper(query: LooseQuery, names: np.ndarray, persons: np.ndarray, threshold: float) -> list[float]:
+def loose_upper(query: LooseQuery, names: np.ndarray, threshold: float) -> list[float]:
     """An upper bound on `compare_names(query, name)` for each of `names` (int32 name indices),
-    whose entities are persons where `persons` (bool) says so; `inf` where not bounded."""
-    uppers = bound(names, persons, query.vocab.arrays, query.arrays, (*_PARAMS, threshold))
+    each as the kind of entity its record says (`name_vocab.PERSON`); `inf` where not bounded."""
+    uppers = bound(names, query.vocab.arrays, query.arrays, (*_PARAMS, threshold))
     if uppers and min(uppers) < 0:  # another word count, below the threshold but for given names
         named = bool(query.vocab.name_ids(query.joined))  # see `_prefilter.bound`
         for i in [i for i, upper in enumerate(uppers) if upper < 0]:

@@ -24,7 +24,8 @@ Files beside the snapshot's `names` table (same name order):
   `features.name_skeletons`, whose last part `_prefilter.bound` reads too), bits
   (`ALL_VOWELLESS`, `NUMBERED`: digits or Roman numerals, which the prefilter leaves alone,
   `ENDS_SUFFIXED`: a name-forming ending, `ANY_NONASCII`, `JOINED_NAMED`: its words run together
-  are a given name rigour knows), then its word ids.
+  are a given name rigour knows, `PERSON`: it is a person's name, which weighs words otherwise),
+  then its word ids.
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ import numpy as np
 from features.hashing import key64
 from features.name_skeletons import TABLE as SKELETONS, parse
 from features.names import (
-    _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, _weight, is_generic, name_ids, skeleton, word_block_keys,
+    _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_SCHEMAS, _weight, is_generic, name_ids, skeleton, word_block_keys,
 )
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
-ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII, JOINED_NAMED = 1, 2, 4, 8, 16  # a name record's bits, as in _prefilter.c
+ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII, JOINED_NAMED, PERSON = 1, 2, 4, 8, 16, 32  # as in _prefilter.c
 HEADER = 4  # ints before a name record's word ids
 QUERY_WORDS_KEPT = 100_000  # query words whose facts `NameVocab.facts` keeps
 
@@ -75,8 +76,9 @@ def word_flags(word: str) -> int:
     )
 
 
-def write_name_vocab(directory: Path) -> None:
-    """Write the vocabulary files (see the module's docstring) from `names` and the skeleton table."""
+def write_name_vocab(directory: Path, schemas: list[str]) -> None:
+    """Write the vocabulary files (see the module's docstring) from `names`, the skeleton table,
+    and `name_entity.npy` and `schema.npy` (codes into `schemas`)."""
     names = StringTable(directory / "names")
     lines = StringTable(directory / SKELETONS)
     ids: dict[str, int] = {}
@@ -109,12 +111,14 @@ def write_name_vocab(directory: Path) -> None:
                for i, (w, s, f) in enumerate(zip(vocab, skeletons, flags.tolist()))]
     (directory / "vocab.bin").write_bytes(b"".join(records))
     np.save(directory / "vocab_offsets.npy", np.concatenate(([0], np.cumsum([len(r) for r in records]))).astype(np.int64))
-    _write_name_records(directory, np.asarray(words, dtype=np.int32), offsets, joined_skeleton, joined_named, flags,
-                        np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab)))
+    person = np.array([schema in PERSON_SCHEMAS for schema in schemas], dtype=bool)
+    person = person[np.load(directory / "schema.npy")[np.load(directory / "name_entity.npy")]]
+    _write_name_records(directory, np.asarray(words, dtype=np.int32), offsets, joined_skeleton, joined_named, person,
+                        flags, np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab)))
 
 
 def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarray, joined_skeleton: np.ndarray,
-                        joined_named: np.ndarray, flags: np.ndarray, lengths: np.ndarray) -> None:
+                        joined_named: np.ndarray, person: np.ndarray, flags: np.ndarray, lengths: np.ndarray) -> None:
     counts = np.diff(offsets)
     starts = offsets[:-1] + HEADER * np.arange(len(counts))
     records = np.empty(len(word_ids) + HEADER * len(counts), dtype=np.int32)
@@ -125,7 +129,8 @@ def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarr
                 | np.where(by_name((word_flags_ & (DIGITS | ROMAN)) != 0, np.logical_or), NUMBERED, 0)
                 | np.where((word_flags_[offsets[1:] - 1] & SUFFIXED) != 0, ENDS_SUFFIXED, 0)
                 | np.where(by_name((word_flags_ & NONASCII) != 0, np.logical_or), ANY_NONASCII, 0)
-                | np.where(joined_named | ((counts == 1) & ((word_flags_[offsets[:-1]] & NAMED) != 0)), JOINED_NAMED, 0))
+                | np.where(joined_named | ((counts == 1) & ((word_flags_[offsets[:-1]] & NAMED) != 0)), JOINED_NAMED, 0)
+                | np.where(person, PERSON, 0))
         records[starts] = counts
         records[starts + 1] = by_name(lengths[word_ids], np.add)
         records[starts + 2] = joined_skeleton

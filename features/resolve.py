@@ -96,17 +96,17 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     already found; scores only rise as candidates are compared, so it could neither pass nor
     displace the best, ties included.
     """
-    rows, names = snapshot.candidate_names(query)
+    names = snapshot.candidate_names(query)
     loose = LooseQuery(query, snapshot.vocab)
     survivors = range(len(names))
     if loose.usable and len(names):
-        uppers = loose_upper(loose, names, snapshot.persons(rows), threshold)
+        uppers = loose_upper(loose, names, threshold)
         survivors = [index for index, upper in enumerate(uppers) if upper >= threshold]
     bound = QueryBound(query, snapshot.vocab)
     open_: list[tuple[float, int, int, NameKey]] = []
     for index in survivors:
-        row, name = int(rows[index]), int(names[index])
-        key = snapshot.listed_name(name)
+        name = int(names[index])
+        row, key = snapshot.entity_of(name), snapshot.listed_name(name)
         upper = bound.upper(key, snapshot.schema(row), snapshot.listed_skeletons(name))
         if upper < threshold or (upper := _placed(upper, country, snapshot, row)) < threshold:
             continue

@@ -15,7 +15,7 @@ from features._blocking import find, select_names
 from features.hashing import key64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
-from features.names import PERSON_SCHEMAS, NameKey
+from features.names import NameKey
 from features.snapshot_build import EPOCH, FORMAT, MAX_POSTING, UNKNOWN_DATE
 from features.stringtable import StringTable
 
@@ -52,7 +52,6 @@ class Snapshot:
             self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
             self._attributes = StringTable(self.directory / "attributes")
             self.vocab = NameVocab(self.directory, load, self._skeletons)
-            self._person = np.array([schema in PERSON_SCHEMAS for schema in self.meta["schemas"]], dtype=bool)
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
         self._memo: dict[Callable, Callable] = {}
@@ -107,8 +106,7 @@ class Snapshot:
 
     def name_candidates(self, key: NameKey) -> list[tuple[int, NameKey]]:
         """Names sharing the most blocking keys with `key`: (entity row, name key)."""
-        rows, names = self.candidate_names(key)
-        return list(zip(rows.tolist(), map(self.listed_name, names.tolist())))
+        return [(self.entity_of(name), self.listed_name(name)) for name in self.candidate_names(key).tolist()]
 
     def listed_name(self, name: int) -> NameKey:
         """The key of name `name` (an index into the names table)."""
@@ -118,23 +116,22 @@ class Snapshot:
         """The line of `features.name_skeletons` of name `name`."""
         return self._skeletons[name]
 
-    def persons(self, rows: np.ndarray) -> np.ndarray:
-        """Whether each of the entity `rows` is a person."""
-        return self._person[self._schema[rows]]
-
     def block_hashes(self, key: NameKey) -> np.ndarray:
         """The `key64` of `names.block_keys(key)`, sorted: from each word's, which the vocabulary
         keeps (`NameVocab.facts`)."""
         hashes = {h for t in key.tokens for h in self.vocab.facts(t).block_hashes} or set(map(key64, key.tokens))
         return np.array(sorted(hashes), dtype=np.uint64)
 
-    def candidate_names(self, key: NameKey) -> tuple[np.ndarray, np.ndarray]:
-        """(entity rows, name indices) of the names sharing the most blocking keys with `key`:
-        at most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more
-        than `MAX_POSTING` names brings none, but counts for those the rarer keys bring
+    def candidate_names(self, key: NameKey) -> np.ndarray:
+        """The name indices (int32) of the names sharing the most blocking keys with `key`: at
+        most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more than
+        `MAX_POSTING` names brings none, but counts for those the rarer keys bring
         (`_blocking.select_names`)."""
-        names = np.frombuffer(select_names(*self._block, self.block_hashes(key), MAX_POSTING, CANDIDATES), dtype=np.int32)
-        return self._name_entity[names], names
+        return np.frombuffer(select_names(*self._block, self.block_hashes(key), MAX_POSTING, CANDIDATES), dtype=np.int32)
+
+    def entity_of(self, name: int) -> int:
+        """The entity row of name `name` (an index into the names table)."""
+        return int(self._name_entity[name])
 
     def hops(self, row: int) -> int | None:
         """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""

@@ -21,7 +21,8 @@ from features._prefilter import distance
 from features.name_prefilter import LooseQuery, loose_upper
 from features.name_skeletons import listed_skeletons, parse
 from features.name_vocab import (
-    ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, JOINED_NAMED, NAMED, NUMBERED, ROMAN, SUFFIXED, VOWELLESS, word_flags,
+    ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, JOINED_NAMED, NAMED, NUMBERED, PERSON, ROMAN, SUFFIXED, VOWELLESS,
+    word_flags,
 )
 from features.names import MATCH_THRESHOLD, NameKey, _weight, compare_names, name_ids, name_key, skeleton
 from features.snapshot import Snapshot
@@ -54,7 +55,7 @@ def _check_pairs(snapshot: Snapshot, pairs: list[tuple[str, int]]) -> int:
             continue
         for row in (2 * i, 2 * i + 1):
             names = _names_of(snapshot, row)
-            bounds = loose_upper(loose, names, snapshot.persons(np.full(len(names), row)), MATCH_THRESHOLD)
+            bounds = loose_upper(loose, names, MATCH_THRESHOLD)
             for name, bound in zip(names.tolist(), bounds):
                 exact = compare_names(key, snapshot.listed_name(name), schema=snapshot.schema(row))
                 assert bound >= exact, (query, snapshot.listed_name(name), snapshot.schema(row), bound, exact)
@@ -112,7 +113,7 @@ def test_loose_bound_prunes_a_name_sharing_one_word(tmp_path):
     loose = LooseQuery(name_key("Galvora Kestrel Trading"), snapshot.vocab)
     company = np.array([1, 3])  # the two names as companies' (see _snapshot)
     names = np.concatenate([_names_of(snapshot, row) for row in company])
-    bounds = loose_upper(loose, names, snapshot.persons(company), MATCH_THRESHOLD)
+    bounds = loose_upper(loose, names, MATCH_THRESHOLD)
     assert bounds[0] < MATCH_THRESHOLD <= bounds[1]
 
 
@@ -122,7 +123,7 @@ def test_names_with_numbers_are_left_to_the_tight_bound(tmp_path):
     loose = LooseQuery(name_key("DA Group"), snapshot.vocab)
     rows = np.array([1, 3, 5])
     names = np.concatenate([_names_of(snapshot, row) for row in rows])
-    bounds = loose_upper(loose, names, snapshot.persons(rows), MATCH_THRESHOLD)
+    bounds = loose_upper(loose, names, MATCH_THRESHOLD)
     assert np.isinf(bounds[:2]).all() and bounds[2] >= 1.0
 
 
@@ -151,6 +152,7 @@ def test_vocabulary_matches_the_names(tmp_path):
         assert bool(bits & NUMBERED) == any(word_flags(t) & (DIGITS | ROMAN) for t in key.tokens)
         assert bool(bits & ENDS_SUFFIXED) == bool(word_flags(key.tokens[-1]) & SUFFIXED)
         assert bool(bits & JOINED_NAMED) == bool(name_ids("".join(key.tokens)))
+        assert bool(bits & PERSON) == (schema == "Person")
     flags = dict(zip(vocab.words, map(word_flags, vocab.words)))
     assert flags["22"] & DIGITS and flags["iv"] & ROMAN and flags["petrovich"] & SUFFIXED
     assert flags["mhmmd"] & VOWELLESS and flags["trading"] & GENERIC and flags["ivan"] & NAMED
@@ -186,7 +188,7 @@ def test_damaged_records_are_refused_not_read_past(tmp_path):
                    (records, offsets, words, bad_words, lines, line_offsets)):
         vocab.arrays = arrays
         with pytest.raises(ValueError, match="out of range"):
-            loose_upper(loose, names, snapshot.persons(np.array([1])), MATCH_THRESHOLD)
+            loose_upper(loose, names, MATCH_THRESHOLD)
     vocab.arrays = (records, offsets, words, word_offsets, lines, line_offsets)
     with pytest.raises(ValueError, match="out of range"):  # a name past the snapshot's
-        loose_upper(loose, np.array([10_000], dtype=np.int32), snapshot.persons(np.array([1])), MATCH_THRESHOLD)
+        loose_upper(loose, np.array([10_000], dtype=np.int32), MATCH_THRESHOLD)
