@@ -66,8 +66,9 @@ static int by_length(const void *a, const void *b) {
 }
 
 PyDoc_STRVAR(select_doc,
-"select_names(keys, offsets, postings, bitmap_keys, bitmaps, hashes, max_posting, limit) -> bytes\n\n"
-"The names sharing the most of the query's blocking keys (`hashes`, uint64), at most `limit`,\n"
+"select_names(offsets, postings, bitmap_keys, bitmaps, keys, max_posting, limit) -> bytes\n\n"
+"The names sharing the most of the query's blocking keys (`keys`, int64 indices into the\n"
+"index, as `locate` finds them, so that a word's are looked up once), at most `limit`,\n"
 "ties to the lower name index, in increasing order, as int32. A key of more than `max_posting`\n"
 "names brings none, but counts for the names a rarer key brings; when all keys are that\n"
 "common, the shortest's first `max_posting` names are the ones brought. `bitmap_keys` (int64,\n"
@@ -75,67 +76,64 @@ PyDoc_STRVAR(select_doc,
 "of equal length, bit n of word n / 64 set for name n), read in place of the lists.");
 
 static PyObject *select_names(PyObject *self, PyObject *args) {
-    PyObject *o_keys, *o_offsets, *o_postings, *o_bitmap_keys, *o_bitmaps, *o_hashes;
+    PyObject *o_offsets, *o_postings, *o_bitmap_keys, *o_bitmaps, *o_keys;
     Py_ssize_t max_posting, limit;
-    if (!PyArg_ParseTuple(args, "OOOOOOnn", &o_keys, &o_offsets, &o_postings, &o_bitmap_keys, &o_bitmaps, &o_hashes,
-                          &max_posting, &limit))
+    if (!PyArg_ParseTuple(args, "OOOOOnn", &o_offsets, &o_postings, &o_bitmap_keys, &o_bitmaps, &o_keys, &max_posting,
+                          &limit))
         return NULL;
     if (limit < 1 || max_posting < 1) {
         PyErr_SetString(PyExc_ValueError, "max_posting and limit must be positive");
         return NULL;
     }
-    Buf b[6];
+    Buf b[5];
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Posting *lists = NULL;
     int32_t *brought = NULL;
     Py_ssize_t *counts = NULL, *histogram = NULL;
     if (get_buffer(o_keys, &b[0], 8, "keys") || get_buffer(o_offsets, &b[1], 8, "offsets") ||
-        get_buffer(o_postings, &b[2], 4, "postings") || get_buffer(o_hashes, &b[3], 8, "hashes") ||
-        get_buffer(o_bitmap_keys, &b[4], 8, "bitmap_keys") || get_buffer(o_bitmaps, &b[5], 8, "bitmaps"))
+        get_buffer(o_postings, &b[2], 4, "postings") ||
+        get_buffer(o_bitmap_keys, &b[3], 8, "bitmap_keys") || get_buffer(o_bitmaps, &b[4], 8, "bitmaps"))
         goto done;
-    const uint64_t *keys = b[0].view.buf, *hashes = b[3].view.buf;
-    const int64_t *offsets = b[1].view.buf;
+    const int64_t *keys = b[0].view.buf, *offsets = b[1].view.buf;
     const int32_t *postings = b[2].view.buf;
-    Py_ssize_t nkeys = b[0].view.len / 8, nhashes = b[3].view.len / 8;
+    Py_ssize_t nkeys = b[0].view.len / 8;
     Py_ssize_t noffsets = b[1].view.len / 8, npostings = b[2].view.len / 4;
-    const int64_t *bitmap_keys = b[4].view.buf;
-    const uint64_t *bitmaps = b[5].view.buf;
-    Py_ssize_t nbitmaps = b[4].view.len / 8, bitmap_words = nbitmaps ? b[5].view.len / 8 / nbitmaps : 0;
-    if (nbitmaps && bitmap_words * nbitmaps * 8 != b[5].view.len) {
+    const int64_t *bitmap_keys = b[3].view.buf;
+    const uint64_t *bitmaps = b[4].view.buf;
+    Py_ssize_t nbitmaps = b[3].view.len / 8, bitmap_words = nbitmaps ? b[4].view.len / 8 / nbitmaps : 0;
+    if (nbitmaps && bitmap_words * nbitmaps * 8 != b[4].view.len) {
         PyErr_SetString(PyExc_ValueError, "bitmaps: one row of equal length per bitmap key");
         goto done;
     }
-    lists = PyMem_Malloc(sizeof(Posting) * 2 * (nhashes + 1));
+    lists = PyMem_Malloc(sizeof(Posting) * 2 * (nkeys + 1));
     if (!lists) { PyErr_NoMemory(); goto done; }
 
     Py_ssize_t found = 0;
-    for (Py_ssize_t h = 0; h < nhashes; h++) {
-        Py_ssize_t lo = lower_bound(keys, nkeys, hashes[h]);
-        if (lo < nkeys && keys[lo] == hashes[h]) {
-            if (lo + 1 >= noffsets || offsets[lo] < 0 || offsets[lo] > offsets[lo + 1] || offsets[lo + 1] > npostings) {
-                PyErr_SetString(PyExc_ValueError, "snapshot: the blocking index's offsets are out of range");
+    for (; found < nkeys; found++) {
+        int64_t key = keys[found];
+        if (key < 0 || key + 1 >= noffsets || offsets[key] < 0 || offsets[key] > offsets[key + 1] ||
+            offsets[key + 1] > npostings) {
+            PyErr_SetString(PyExc_ValueError, "snapshot: a key or the blocking index's offsets are out of range");
+            goto done;
+        }
+        Posting *list = &lists[found];
+        list->items = postings + offsets[key];
+        list->len = offsets[key + 1] - offsets[key];
+        list->pos = 0;
+        list->bits = NULL;
+        Py_ssize_t left = 0, right = nbitmaps; /* its bitmap, if any */
+        while (left < right) {
+            Py_ssize_t mid = left + (right - left) / 2;
+            if (bitmap_keys[mid] < key) left = mid + 1; else right = mid;
+        }
+        if (left < nbitmaps && bitmap_keys[left] == key) {
+            if (list->len && (list->items[0] < 0 || list->items[list->len - 1] >= 64 * bitmap_words)) {
+                PyErr_SetString(PyExc_ValueError, "snapshot: a name is out of range of its key's bitmap");
                 goto done;
             }
-            lists[found].items = postings + offsets[lo];
-            lists[found].len = offsets[lo + 1] - offsets[lo];
-            lists[found].pos = 0;
-            lists[found].bits = NULL;
-            Py_ssize_t left = 0, right = nbitmaps; /* its bitmap, if any */
-            while (left < right) {
-                Py_ssize_t mid = left + (right - left) / 2;
-                if (bitmap_keys[mid] < lo) left = mid + 1; else right = mid;
-            }
-            if (left < nbitmaps && bitmap_keys[left] == lo) {
-                const int32_t *items = lists[found].items;
-                if (lists[found].len && (items[0] < 0 || items[lists[found].len - 1] >= 64 * bitmap_words)) {
-                    PyErr_SetString(PyExc_ValueError, "snapshot: a name is out of range of its key's bitmap");
-                    goto done;
-                }
-                lists[found].bits = bitmaps + left * bitmap_words;
-                lists[found].nbits = 64 * bitmap_words;
-            }
-            found++;
+            list->bits = bitmaps + left * bitmap_words;
+            list->nbits = 64 * bitmap_words;
         }
     }
     /* Stable by length: insertion sort keeps the given order among equal lengths. */
@@ -197,7 +195,7 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
         if (counts[k] > cut || (counts[k] == cut && cut > 0 && room-- > 0)) brought[kept++] = brought[k];
     result = PyBytes_FromStringAndSize((const char *)brought, sizeof(int32_t) * kept);
 done:
-    release(b, 6);
+    release(b, 5);
     PyMem_Free(lists);
     PyMem_Free(brought);
     PyMem_Free(counts);
@@ -238,9 +236,27 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(locate_doc,
+"locate(keys, key) -> int\n\n"
+"The index of `key` (a uint64 as an int) in the sorted uint64 `keys`, or -1.");
+
+static PyObject *locate(PyObject *self, PyObject *args) {
+    PyObject *o_keys;
+    unsigned long long key;
+    if (!PyArg_ParseTuple(args, "OK", &o_keys, &key)) return NULL;
+    Buf b[1];
+    memset(b, 0, sizeof b);
+    if (get_buffer(o_keys, &b[0], 8, "keys")) { release(b, 1); return NULL; }
+    const uint64_t *keys = b[0].view.buf;
+    Py_ssize_t nkeys = b[0].view.len / 8, at = lower_bound(keys, nkeys, key);
+    release(b, 1);
+    return PyLong_FromSsize_t(at < nkeys && keys[at] == key ? at : -1);
+}
+
 static PyMethodDef methods[] = {
     {"select_names", select_names, METH_VARARGS, select_doc},
     {"find", find, METH_VARARGS, find_doc},
+    {"locate", locate, METH_VARARGS, locate_doc},
     {NULL, NULL, 0, NULL},
 };
 

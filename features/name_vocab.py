@@ -13,8 +13,9 @@ Files beside the snapshot's `names` table (same name order):
   whole into lists when the snapshot is opened: ~2 MB for a million entities);
 - `vocab_flags.npy`: the `DIGITS`... bits below;
 - `vocab_names.json`: the name ids (`names.name_ids`) the words have, each coded as a number;
-- `vocab_block_hashes.npy` plus `vocab_block_offsets.npy`: the `key64` of each word's blocking
-  keys (`names.word_block_keys`), for a query's words (`NameVocab.facts`);
+- `vocab_block_keys.npy` plus `vocab_block_offsets.npy`: where each word's blocking keys
+  (`names.word_block_keys`) are in the snapshot's blocking index, for a query's words
+  (`NameVocab.facts`): a known word's keys are not searched for again;
 - `vocab.bin` plus `vocab_offsets.npy`: the same words as records for `_prefilter.bound`, each
   its length and its skeleton's (uint16, in characters), its flags and its count of name ids
   (a byte each), then the word and its skeleton in UTF-8, then its name id codes (uint32):
@@ -32,12 +33,14 @@ from __future__ import annotations
 
 import json
 import struct
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from features._blocking import locate
 from features.hashing import key64
 from features.name_skeletons import TABLE as SKELETONS, parse
 from features.names import (
@@ -60,7 +63,7 @@ class WordFacts(NamedTuple):
     coded_ids: bytes  # `NameVocab.coded_ids`
     weight_person: float
     weight_company: float
-    block_hashes: tuple[int, ...]  # `key64` of its `word_block_keys`
+    block_keys: tuple[int, ...]  # where its `word_block_keys` are in the blocking index (those it has)
 
 
 def word_flags(word: str) -> int:
@@ -78,7 +81,7 @@ def word_flags(word: str) -> int:
 
 def write_name_vocab(directory: Path, schemas: list[str]) -> None:
     """Write the vocabulary files (see the module's docstring) from `names`, the skeleton table,
-    and `name_entity.npy` and `schema.npy` (codes into `schemas`)."""
+    `name_entity.npy` and `schema.npy` (codes into `schemas`) and the blocking index's keys."""
     names = StringTable(directory / "names")
     lines = StringTable(directory / SKELETONS)
     ids: dict[str, int] = {}
@@ -103,9 +106,11 @@ def write_name_vocab(directory: Path, schemas: list[str]) -> None:
     (directory / "vocab_skeleton.txt").write_text("\n".join(skeletons), encoding="utf-8")
     np.save(directory / "vocab_flags.npy", flags)
     (directory / "vocab_names.json").write_text(json.dumps({"ids": list(id_codes), "words": coded}))
-    hashes = [list(map(key64, word_block_keys(w, s))) for w, s in zip(vocab, skeletons)]
-    np.save(directory / "vocab_block_hashes.npy", np.array([h for hs in hashes for h in hs], dtype=np.uint64))
-    np.save(directory / "vocab_block_offsets.npy", np.concatenate(([0], np.cumsum(list(map(len, hashes))))).astype(np.int64))
+    index = np.load(directory / "block_keys.npy")
+    keys = [[i for i in map(partial(locate, index), map(key64, word_block_keys(w, s))) if i >= 0]
+            for w, s in zip(vocab, skeletons)]
+    np.save(directory / "vocab_block_keys.npy", np.array([i for ks in keys for i in ks], dtype=np.int64))
+    np.save(directory / "vocab_block_offsets.npy", np.concatenate(([0], np.cumsum(list(map(len, keys))))).astype(np.int64))
     records = [struct.pack("<HHBB", min(len(w), 65535), min(len(s), 65535), f, len(coded.get(i, ())))
                + w.encode() + s.encode() + struct.pack(f"<{len(coded.get(i, ()))}I", *coded.get(i, ()))
                for i, (w, s, f) in enumerate(zip(vocab, skeletons, flags.tolist()))]
@@ -156,7 +161,8 @@ class NameVocab:
         self.id_codes = {name_id: code for code, name_id in enumerate(named["ids"])}
         self.name_id_sets = {int(i): frozenset(named["ids"][c] for c in codes) for i, codes in named["words"].items()}
         self._coded = {int(i): struct.pack(f"<{len(codes)}I", *codes) for i, codes in named["words"].items()}
-        self._block = (load("vocab_block_hashes"), load("vocab_block_offsets"))
+        self._block = (load("vocab_block_keys"), load("vocab_block_offsets"))
+        self.block_index = load("block_keys")
         # What `_prefilter.bound` reads, in its order.
         blob = directory / "vocab.bin"  # np.memmap refuses an empty file
         records = np.memmap(blob, dtype=np.uint8, mode="r") if blob.stat().st_size else np.zeros(0, np.uint8)
@@ -174,10 +180,14 @@ class NameVocab:
         if i is None:
             sk = skeleton(word)
             return WordFacts(sk, word_flags(word), self.coded_ids(word), _weight(word, True), _weight(word, False),
-                             tuple(map(key64, word_block_keys(word, sk))))
-        hashes, offsets = self._block
+                             self.block_keys(word_block_keys(word, sk)))
+        keys, offsets = self._block
         return WordFacts(self.skeletons[i], int(self.flags[i]), self._coded.get(i, b""), float(self.weights[True][i]),
-                         float(self.weights[False][i]), tuple(hashes[offsets[i]: offsets[i + 1]].tolist()))
+                         float(self.weights[False][i]), tuple(keys[offsets[i]: offsets[i + 1]].tolist()))
+
+    def block_keys(self, keys: Iterable[str]) -> tuple[int, ...]:
+        """Where `keys` (blocking keys) are in the snapshot's blocking index, those it has."""
+        return tuple(i for i in map(partial(locate, self.block_index), map(key64, keys)) if i >= 0)
 
     def coded_ids(self, word: str) -> bytes:
         """The codes of `word`'s name ids in this vocabulary, sorted, as uint32 (ids no listed

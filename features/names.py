@@ -135,6 +135,8 @@ def _protected_word(word: str) -> str:
     Cached: the words of names recur far more than the names do. Empty when the word was only
     apostrophes.
     """
+    if word.isalpha() and "\u02bc" not in word:  # letters only (ʼ is one): nothing to remove or split
+        return _fix_homoglyphs("_" + word if _ROMAN.match(word) else word)
     word = _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", word))
     if not word:
         return word

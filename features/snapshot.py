@@ -15,7 +15,7 @@ from features._blocking import find, select_names
 from features.hashing import key64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
-from features.names import NameKey
+from features.names import NameKey, word_block_keys
 from features.snapshot_build import EPOCH, FORMAT, MAX_POSTING, UNKNOWN_DATE
 from features.stringtable import StringTable
 
@@ -99,7 +99,10 @@ class Snapshot:
         return sorted({int(r) for r in self._lookup(self._ident, value)})
 
     def exact_names(self, key: NameKey) -> list[int]:
-        """Entity rows with a listed name of exactly the tokens of `key`."""
+        """Entity rows with a listed name of exactly the tokens of `key`: none when one of them is
+        no listed name's word, which spares the index a search for most new names."""
+        if not all(map(self.vocab.index.__contains__, key.tokens)):
+            return []
         text = " ".join(key.tokens)
         rows = self._lookup(self._exact, text)
         return sorted({int(self._name_entity[r]) for r in rows if self._names[int(r)] == text})
@@ -116,18 +119,22 @@ class Snapshot:
         """The line of `features.name_skeletons` of name `name`."""
         return self._skeletons[name]
 
-    def block_hashes(self, key: NameKey) -> np.ndarray:
-        """The `key64` of `names.block_keys(key)`, sorted: from each word's, which the vocabulary
-        keeps (`NameVocab.facts`)."""
-        hashes = {h for t in key.tokens for h in self.vocab.facts(t).block_hashes} or set(map(key64, key.tokens))
-        return np.array(sorted(hashes), dtype=np.uint64)
+    def block_keys(self, key: NameKey) -> np.ndarray:
+        """Where the keys of `names.block_keys(key)` are in the blocking index (those it has), in
+        increasing order: from each word's, which the vocabulary keeps (`NameVocab.facts`)."""
+        found = {i for t in key.tokens for i in self.vocab.facts(t).block_keys}
+        if not found and not any(word_block_keys(t) for t in key.tokens):  # then its tokens are its keys
+            found = set(self.vocab.block_keys(key.tokens))
+        return np.array(sorted(found), dtype=np.int64)
 
     def candidate_names(self, key: NameKey) -> np.ndarray:
         """The name indices (int32) of the names sharing the most blocking keys with `key`: at
         most `CANDIDATES`, ties to the lower name index, in name order. A key shared by more than
         `MAX_POSTING` names brings none, but counts for those the rarer keys bring
         (`_blocking.select_names`)."""
-        return np.frombuffer(select_names(*self._block, self.block_hashes(key), MAX_POSTING, CANDIDATES), dtype=np.int32)
+        _, offsets, postings, bitmap_keys, bitmaps = self._block
+        return np.frombuffer(select_names(offsets, postings, bitmap_keys, bitmaps, self.block_keys(key), MAX_POSTING, CANDIDATES),
+                             dtype=np.int32)
 
     def entity_of(self, name: int) -> int:
         """The entity row of name `name` (an index into the names table)."""

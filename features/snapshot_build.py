@@ -25,7 +25,7 @@ from features.stringtable import write_packed, write_strings
 
 FORMAT = 9  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
 # 6: the names' vocabulary (features.name_vocab); 7: its non-ASCII flag; 8: its word and name records; 9: bitmaps
-# of the common blocking keys, the vocabulary's blocking hashes, a name record's person bit
+# of the common blocking keys, where each vocabulary word's blocking keys are, a name record's person bit
 # A blocking key shared by more names than this ("trading", "group") brings no candidates when a
 # rarer key is there, only counts for those it brings (`Snapshot.candidate_names`): a query never
 # scans a large part of the list. Such keys' names are also kept as bitmaps (`_bitmaps`).
@@ -122,11 +122,11 @@ def _build(records: Iterable[Record], directory: Path, sources: list[dict]) -> d
     name_rows = joined("name_entity")
     np.save(directory / "name_entity.npy", name_rows)
     write_name_skeletons(directory, schemas)  # for the resolver's bound (features.name_bound)
-    write_name_vocab(directory, schemas)  # for its prefilter (features.name_prefilter)
     name_base = np.cumsum([0] + [len(c.name_entity) for c in chunks[:-1]])
     _index(joined("block_hash"), np.concatenate([c.block_name + base for c, base in zip(chunks, name_base)]),
            directory, "block")
     _bitmaps(directory, "block", len(name_rows))
+    write_name_vocab(directory, schemas)  # for its prefilter (features.name_prefilter)
     _index(joined("exact_hash"), np.arange(len(name_rows)), directory, "exact")
     _index(joined("ident_hash"), joined("ident_row"), directory, "ident")
 

@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from features._blocking import find, select_names
+from features._blocking import find, locate, select_names
 from features.entities import Entity
 from features.hashing import keys64
 from features.names import NameKey, block_keys
@@ -45,13 +45,17 @@ def _bitmaps(keys: np.ndarray, offsets: np.ndarray, items: np.ndarray, which: li
     return np.array(which, dtype=np.int64), np.packbits(bits, axis=1, bitorder="little").view("<u8")
 
 
+def _located(keys: np.ndarray, query: list[int]) -> np.ndarray:
+    """The query's keys as `select_names` takes them: where they are in the index, those it has."""
+    return np.array([i for i in (locate(keys, k) for k in query) if i >= 0], dtype=np.int64)
+
+
 def _select(postings, query, max_posting, limit, bitmapped=False) -> list[int]:
     """`select_names` on an index of `postings`, its lists longer than `max_posting` as bitmaps
     when `bitmapped`."""
     keys, offsets, items = _index(postings)
     which = np.flatnonzero(np.diff(offsets) > max_posting).tolist() if bitmapped else []
-    raw = select_names(keys, offsets, items, *_bitmaps(keys, offsets, items, which), np.array(query, dtype=np.uint64),
-                       max_posting, limit)
+    raw = select_names(offsets, items, *_bitmaps(keys, offsets, items, which), _located(keys, query), max_posting, limit)
     return np.frombuffer(raw, dtype=np.int32).tolist()
 
 
@@ -86,46 +90,49 @@ def test_bad_arguments_are_refused():
     keys, offsets, items = _index({1: [1]})
     none = _bitmaps(keys, offsets, items, [])
     with pytest.raises(ValueError):
-        select_names(keys, offsets, items, *none, np.array([1], dtype=np.uint64), 10, 0)
+        select_names(offsets, items, *none, np.array([0], dtype=np.int64), 10, 0)
     with pytest.raises(ValueError):
-        select_names(keys, offsets, items, *none, b"123", 10, 5)  # not whole uint64 values
+        select_names(offsets, items, *none, b"123", 10, 5)  # not whole int64 values
+    with pytest.raises(ValueError, match="out of range"):
+        select_names(offsets, items, *none, np.array([1], dtype=np.int64), 10, 5)  # the index has one key
 
 
 def test_a_damaged_index_is_refused_not_read_past():
     keys, offsets, items = _index({1: [1, 2, 3], 2: [70, 71]})
-    query = np.array([1, 2], dtype=np.uint64)
+    query = np.array([0, 1], dtype=np.int64)
     with pytest.raises(ValueError, match="out of range"):
-        select_names(keys, np.array([0, 99, 99], dtype=np.int64), items, *_bitmaps(keys, offsets, items, []), query, 10, 5)
+        select_names(np.array([0, 99, 99], dtype=np.int64), items, *_bitmaps(keys, offsets, items, []), query, 10, 5)
     which, bitmaps = _bitmaps(keys, offsets, items, [0, 1])
     with pytest.raises(ValueError, match="out of range"):  # name 70 past a bitmap of 64 names
-        select_names(keys, offsets, items, which, bitmaps[:, :1].copy(), query, 1, 5)
+        select_names(offsets, items, which, bitmaps[:, :1].copy(), query, 1, 5)
     with pytest.raises(ValueError, match="equal length"):
-        select_names(keys, offsets, items, which, bitmaps.ravel()[:3].copy(), query, 1, 5)
+        select_names(offsets, items, which, bitmaps.ravel()[:3].copy(), query, 1, 5)
 
 
 @pytest.mark.parametrize("spread", ["even", "clustered"])
-def test_find_is_where_the_key_postings_lie(spread):
+def test_find_and_locate_a_key(spread):
     """Keys spread evenly, as hashes are, and bunched, where the search's first guess is far off."""
     rng = random.Random(5)
     values = range(1, 2**64 - 1, 2**40) if spread == "even" else range(2**63, 2**63 + 10_000, 2)
     postings = {k: list(range(rng.randint(1, 4))) for k in rng.sample(values, 200)}
     keys, offsets, items = _index(postings)
     for i, key in enumerate(keys.tolist()):
-        assert find(keys, offsets, key) == (offsets[i], offsets[i + 1])
-        assert find(keys, offsets, key + 1) == (0, 0)  # between keys, or past the last
+        assert find(keys, offsets, key) == (offsets[i], offsets[i + 1]) and locate(keys, key) == i
+        assert find(keys, offsets, key + 1) == (0, 0) and locate(keys, key + 1) == -1  # between keys, or past the last
     assert find(keys, offsets, 0) == (0, 0) == find(keys, offsets, 2**64 - 1) == find(keys[:0], offsets[:1], 7)
     with pytest.raises(ValueError, match="out of range"):
         find(keys, offsets[:1], int(keys[0]))
 
 
-def test_query_hashes_are_those_of_the_block_keys(tmp_path):
-    """`Snapshot.block_hashes` builds them from each word's, as the vocabulary keeps them, whether
-    it has the word or not: the same keys as `block_keys`, which the index was built from."""
+def test_a_query_has_the_keys_of_block_keys(tmp_path):
+    """`Snapshot.block_keys` builds them from each word's, as the vocabulary keeps them, whether
+    it has the word or not: the same keys as `names.block_keys`, which the index was built from."""
     rng = random.Random(6)
     pairs = [name_gen.pair(rng) for _ in range(300)]
     listed = [Entity(id=f"e{i}", source="test", schema="Company", names=[" ".join(b.tokens)]) for i, (_, b) in enumerate(pairs)]
     build_snapshot(listed, tmp_path, [])
     snapshot = Snapshot(tmp_path)
     queries = [key for pair in pairs for key in pair] + [NameKey(("22", "a")), NameKey(("x",))]
+    index = snapshot.vocab.block_index
     for key in queries:
-        assert snapshot.block_hashes(key).tolist() == sorted(keys64(list(block_keys(key))).tolist())
+        assert snapshot.block_keys(key).tolist() == sorted(_located(index, keys64(list(block_keys(key))).tolist()).tolist())
