@@ -146,6 +146,9 @@ def _protected_word(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_tokens(word: str) -> tuple[str, ...]:
     """The ASCII, lower-case tokens of one word left by legal-form removal; none if it is a legal form."""
+    if word.isascii() and word.isalpha():  # Latin letters only: nothing to transliterate or split
+        word = word.lower()
+        return () if word in EXTRA_LEGAL_FORMS else (word,)
     word = ascii_word(word).lower()  # rigour's ascii_text, faster on Cyrillic (features/translit.py)
     return () if _is_legal_form(word) else tuple(_NON_WORD.sub(" ", word).replace("_", " ").split())
 
