@@ -14,9 +14,9 @@ typedef struct {
 } Posting;
 
 /* Whether a sorted posting list holds `name`, asked for names in increasing order: one bit
-   when the list has a bitmap, else galloping from where the last answer was found, so a pass
-   over the list costs at most its length. The bitmap spares reading most of a long list, one
-   probe depending on the last: one load per name, none waiting on another. */
+   when the list has a bitmap (one load per name, independent of the others), else galloping
+   from where the last answer was found (so a pass over the list costs at most its length, but
+   each probe waits on the one before). */
 static int contains(Posting *p, int32_t name) {
     if (p->bits) return name >= 0 && name < p->nbits && ((p->bits[name >> 6] >> (name & 63)) & 1);
     Py_ssize_t lo = p->pos, step = 1;
@@ -36,7 +36,12 @@ static int contains(Posting *p, int32_t name) {
    most, as a rule), where each of a plain bisection's first dozen probes misses the cache. */
 static Py_ssize_t lower_bound(const uint64_t *keys, Py_ssize_t n, uint64_t key) {
     if (n == 0) return 0;
+#ifdef __SIZEOF_INT128__
     Py_ssize_t guess = (Py_ssize_t)(((unsigned __int128)key * (unsigned __int128)n) >> 64);
+#else
+    Py_ssize_t guess = (Py_ssize_t)((double)key / 18446744073709551616.0 * (double)n);
+    if (guess >= n) guess = n - 1;
+#endif
     Py_ssize_t lo, hi, step = 1; /* below lo, keys < key; from hi on, keys >= key */
     if (keys[guess] < key) {
         for (lo = guess + 1;; step <<= 1) {
@@ -68,7 +73,7 @@ static int by_length(const void *a, const void *b) {
 PyDoc_STRVAR(select_doc,
 "select_names(offsets, postings, bitmap_keys, bitmaps, keys, max_posting, limit) -> bytes\n\n"
 "The names sharing the most of the query's blocking keys (`keys`, int64 indices into the\n"
-"index, as `locate` finds them, so that a word's are looked up once), at most `limit`,\n"
+"index, as `locate` finds them, so that a word's are looked up once; distinct), at most `limit`,\n"
 "ties to the lower name index, in increasing order, as int32. A key of more than `max_posting`\n"
 "names brings none, but counts for the names a rarer key brings; when all keys are that\n"
 "common, the shortest's first `max_posting` names are the ones brought. `bitmap_keys` (int64,\n"
@@ -109,19 +114,19 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
     lists = PyMem_Malloc(sizeof(Posting) * 2 * (nkeys + 1));
     if (!lists) { PyErr_NoMemory(); goto done; }
 
-    Py_ssize_t found = 0;
-    for (; found < nkeys; found++) {
-        int64_t key = keys[found];
-        if (key < 0 || key + 1 >= noffsets || offsets[key] < 0 || offsets[key] > offsets[key + 1] ||
+    for (Py_ssize_t k = 0; k < nkeys; k++) {
+        int64_t key = keys[k];
+        if (key < 0 || key >= noffsets - 1 || offsets[key] < 0 || offsets[key] > offsets[key + 1] ||
             offsets[key + 1] > npostings) {
             PyErr_SetString(PyExc_ValueError, "snapshot: a key or the blocking index's offsets are out of range");
             goto done;
         }
-        Posting *list = &lists[found];
+        Posting *list = &lists[k];
         list->items = postings + offsets[key];
         list->len = offsets[key + 1] - offsets[key];
         list->pos = 0;
         list->bits = NULL;
+        list->nbits = 0;
         Py_ssize_t left = 0, right = nbitmaps; /* its bitmap, if any */
         while (left < right) {
             Py_ssize_t mid = left + (right - left) / 2;
@@ -137,7 +142,7 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
         }
     }
     /* Stable by length: insertion sort keeps the given order among equal lengths. */
-    for (Py_ssize_t i = 1; i < found; i++) {
+    for (Py_ssize_t i = 1; i < nkeys; i++) {
         Posting p = lists[i];
         Py_ssize_t j = i;
         while (j > 0 && by_length(&lists[j - 1], &p) > 0) { lists[j] = lists[j - 1]; j--; }
@@ -146,13 +151,13 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
     /* The rarer keys' lists are merged; the common ones (longer than max_posting) only add to
        the count of a name that a rarer key brought (`contains`). When every key is common, the
        shortest list, cut, brings the names. */
-    Posting *common = lists + found;
+    Posting *common = lists + nkeys;
     Py_ssize_t selective = 0, ncommon = 0;
-    for (Py_ssize_t i = 0; i < found; i++) {
+    for (Py_ssize_t i = 0; i < nkeys; i++) {
         if (lists[i].len <= max_posting) lists[selective++] = lists[i];
         else common[ncommon++] = lists[i];
     }
-    if (selective == 0 && found > 0) {
+    if (selective == 0 && nkeys > 0) {
         lists[0] = common[0];
         selective = 1;
         common++;
@@ -164,7 +169,7 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < selective; i++) most += lists[i].len;
     brought = PyMem_Malloc(sizeof(int32_t) * (most + 1));
     counts = PyMem_Malloc(sizeof(Py_ssize_t) * (most + 1));
-    histogram = PyMem_Calloc(found + 1, sizeof(Py_ssize_t));
+    histogram = PyMem_Calloc(nkeys + 1, sizeof(Py_ssize_t));
     if (!brought || !counts || !histogram) { PyErr_NoMemory(); goto done; }
     Py_ssize_t nbrought = 0;
     for (;;) {
@@ -188,7 +193,7 @@ static PyObject *select_names(PyObject *self, PyObject *args) {
     /* 3. The `limit` highest counts, ties to the lower name: all names above the count `cut`,
        then those at it in increasing order while room is left. */
     for (Py_ssize_t k = 0; k < nbrought; k++) histogram[counts[k]]++;
-    Py_ssize_t cut = found, above = 0;
+    Py_ssize_t cut = nkeys, above = 0;
     while (cut > 0 && above + histogram[cut] < limit) above += histogram[cut--];
     Py_ssize_t room = limit - above, kept = 0;
     for (Py_ssize_t k = 0; k < nbrought; k++)

@@ -113,7 +113,7 @@ typedef struct {
     int suffixed, vowelless, ascii;
     const uint8_t *ids; /* coded name ids, sorted uint32 */
     Py_ssize_t nids;
-    const uint64_t *word_pm, *skel_pm; /* their masks (`fill_masks`), or NULL when too long */
+    const uint64_t *word_pm, *skel_pm; /* their masks (`fill_masks`), or NULL: empty, too long or not ASCII */
 } QWord;
 
 static uint32_t id_at(const uint8_t *ids, Py_ssize_t i) {
@@ -265,6 +265,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         qw[i].skel = s; qw[i].skel_len = (int)(skel_len < MAX_WORD ? skel_len : MAX_WORD);
         qw[i].ascii = PyUnicode_IS_ASCII(PyList_GET_ITEM(q_words, i)) && PyUnicode_IS_ASCII(PyList_GET_ITEM(q_skels, i));
         long flags = PyLong_AsLong(PyList_GET_ITEM(q_flags, i));
+        if (flags == -1 && PyErr_Occurred()) goto done;
         qw[i].suffixed = (flags & F_SUFFIXED) != 0;
         qw[i].vowelless = (flags & F_VOWELLESS) != 0;
         PyObject *ids = PyList_GET_ITEM(q_ids, i);

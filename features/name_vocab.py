@@ -6,14 +6,15 @@ query at once, instead of decoding each candidate's name and walking its word pa
 It needs each candidate's words as ids, and per word its spelling, its skeleton, its weight and
 a few flags, some of which cost a rigour name analysis (a given name rigour knows, a generic
 company word): computed here once per distinct word, ~130 k words for a million entities. The
-tight bound and the query's known words read the same (`NameVocab.skeleton`...).
+tight bound reads the same (`NameVocab.skeleton`...), and so do a query's words
+(`NameVocab.facts`), with where their blocking keys are in the index.
 
 Files beside the snapshot's `names` table (same name order):
 - `vocab.txt` and `vocab_skeleton.txt`: each distinct word and its skeleton, one a line (read
   whole into lists when the snapshot is opened: ~2 MB for a million entities);
 - `vocab_flags.npy`: the `DIGITS`... bits below;
 - `vocab_names.json`: the name ids (`names.name_ids`) the words have, each coded as a number;
-- `vocab_block_keys.npy` plus `vocab_block_offsets.npy`: where each word's blocking keys
+- `vocab_block_positions.npy` plus `vocab_block_offsets.npy`: where each word's blocking keys
   (`names.word_block_keys`) are in the snapshot's blocking index, for a query's words
   (`NameVocab.facts`): a known word's keys are not searched for again;
 - `vocab.bin` plus `vocab_offsets.npy`: the same words as records for `_prefilter.bound`, each
@@ -56,14 +57,14 @@ QUERY_WORDS_KEPT = 100_000  # query words whose facts `NameVocab.facts` keeps
 
 class WordFacts(NamedTuple):
     """What the resolver reads of one query word: the prefilter (`features.name_prefilter.LooseQuery`)
-    and the blocking index (`Snapshot.candidate_names`)."""
+    and the blocking index (`Snapshot.block_positions`)."""
 
     skeleton: str
     flags: int  # `word_flags`
     coded_ids: bytes  # `NameVocab.coded_ids`
     weight_person: float
     weight_company: float
-    block_keys: tuple[int, ...]  # where its `word_block_keys` are in the blocking index (those it has)
+    block_positions: tuple[int, ...]  # where its `word_block_keys` are in the blocking index (those it has)
 
 
 def word_flags(word: str) -> int:
@@ -107,10 +108,10 @@ def write_name_vocab(directory: Path, schemas: list[str]) -> None:
     np.save(directory / "vocab_flags.npy", flags)
     (directory / "vocab_names.json").write_text(json.dumps({"ids": list(id_codes), "words": coded}))
     index = np.load(directory / "block_keys.npy")
-    keys = [[i for i in map(partial(locate, index), map(key64, word_block_keys(w, s))) if i >= 0]
-            for w, s in zip(vocab, skeletons)]
-    np.save(directory / "vocab_block_keys.npy", np.array([i for ks in keys for i in ks], dtype=np.int64))
-    np.save(directory / "vocab_block_offsets.npy", np.concatenate(([0], np.cumsum(list(map(len, keys))))).astype(np.int64))
+    positions = [_positions(index, word_block_keys(w, s)) for w, s in zip(vocab, skeletons)]
+    np.save(directory / "vocab_block_positions.npy", np.array([i for p in positions for i in p], dtype=np.int64))
+    np.save(directory / "vocab_block_offsets.npy",
+            np.concatenate(([0], np.cumsum(list(map(len, positions))))).astype(np.int64))
     records = [struct.pack("<HHBB", min(len(w), 65535), min(len(s), 65535), f, len(coded.get(i, ())))
                + w.encode() + s.encode() + struct.pack(f"<{len(coded.get(i, ()))}I", *coded.get(i, ()))
                for i, (w, s, f) in enumerate(zip(vocab, skeletons, flags.tolist()))]
@@ -145,10 +146,15 @@ def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarr
     np.save(directory / "name_records_offsets.npy", np.append(starts, len(records)).astype(np.int64))
 
 
+def _positions(index: np.ndarray, keys: Iterable[str]) -> tuple[int, ...]:
+    """Where blocking `keys` are in a blocking index's sorted hashes, those it has."""
+    return tuple(i for i in map(partial(locate, index), map(key64, keys)) if i >= 0)
+
+
 class NameVocab:
     """The vocabulary files of one snapshot: words as lists, the rest mapped read-only."""
 
-    def __init__(self, directory: Path, load, skeleton_lines: StringTable):
+    def __init__(self, directory: Path, load, skeleton_lines: StringTable, block_index: np.ndarray):
         self.words = (directory / "vocab.txt").read_text(encoding="utf-8").split("\n")
         self.skeletons = (directory / "vocab_skeleton.txt").read_text(encoding="utf-8").split("\n")
         flags = self.flags = load("vocab_flags")
@@ -161,8 +167,8 @@ class NameVocab:
         self.id_codes = {name_id: code for code, name_id in enumerate(named["ids"])}
         self.name_id_sets = {int(i): frozenset(named["ids"][c] for c in codes) for i, codes in named["words"].items()}
         self._coded = {int(i): struct.pack(f"<{len(codes)}I", *codes) for i, codes in named["words"].items()}
-        self._block = (load("vocab_block_keys"), load("vocab_block_offsets"))
-        self.block_index = load("block_keys")
+        self._block = (load("vocab_block_positions"), load("vocab_block_offsets"))
+        self.block_index = block_index
         # What `_prefilter.bound` reads, in its order.
         blob = directory / "vocab.bin"  # np.memmap refuses an empty file
         records = np.memmap(blob, dtype=np.uint8, mode="r") if blob.stat().st_size else np.zeros(0, np.uint8)
@@ -180,14 +186,14 @@ class NameVocab:
         if i is None:
             sk = skeleton(word)
             return WordFacts(sk, word_flags(word), self.coded_ids(word), _weight(word, True), _weight(word, False),
-                             self.block_keys(word_block_keys(word, sk)))
-        keys, offsets = self._block
+                             self.block_positions(word_block_keys(word, sk)))
+        positions, offsets = self._block
         return WordFacts(self.skeletons[i], int(self.flags[i]), self._coded.get(i, b""), float(self.weights[True][i]),
-                         float(self.weights[False][i]), tuple(keys[offsets[i]: offsets[i + 1]].tolist()))
+                         float(self.weights[False][i]), tuple(positions[offsets[i]: offsets[i + 1]].tolist()))
 
-    def block_keys(self, keys: Iterable[str]) -> tuple[int, ...]:
+    def block_positions(self, keys: Iterable[str]) -> tuple[int, ...]:
         """Where `keys` (blocking keys) are in the snapshot's blocking index, those it has."""
-        return tuple(i for i in map(partial(locate, self.block_index), map(key64, keys)) if i >= 0)
+        return _positions(self.block_index, keys)
 
     def coded_ids(self, word: str) -> bytes:
         """The codes of `word`'s name ids in this vocabulary, sorted, as uint32 (ids no listed

@@ -51,7 +51,7 @@ class Snapshot:
             self._ident = tuple(load(f"ident_{part}") for part in ("keys", "offsets", "postings"))
             self._hops, self._pred, self._ptype = load("hops"), load("pred"), load("ptype")
             self._attributes = StringTable(self.directory / "attributes")
-            self.vocab = NameVocab(self.directory, load, self._skeletons)
+            self.vocab = NameVocab(self.directory, load, self._skeletons, self._block[0])
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
         self._memo: dict[Callable, Callable] = {}
@@ -93,6 +93,8 @@ class Snapshot:
     def _lookup(index: tuple, key: str) -> np.ndarray:
         keys, offsets, postings = index
         start, end = find(keys, offsets, key64(key))
+        if end > len(postings):
+            raise ValueError(f"snapshot: an index's postings end at {len(postings)}, not {end}")
         return postings[start:end]
 
     def by_identifier(self, value: str) -> list[int]:
@@ -119,12 +121,12 @@ class Snapshot:
         """The line of `features.name_skeletons` of name `name`."""
         return self._skeletons[name]
 
-    def block_keys(self, key: NameKey) -> np.ndarray:
+    def block_positions(self, key: NameKey) -> np.ndarray:
         """Where the keys of `names.block_keys(key)` are in the blocking index (those it has), in
         increasing order: from each word's, which the vocabulary keeps (`NameVocab.facts`)."""
-        found = {i for t in key.tokens for i in self.vocab.facts(t).block_keys}
+        found = {i for t in key.tokens for i in self.vocab.facts(t).block_positions}
         if not found and not any(word_block_keys(t) for t in key.tokens):  # then its tokens are its keys
-            found = set(self.vocab.block_keys(key.tokens))
+            found = set(self.vocab.block_positions(key.tokens))
         return np.array(sorted(found), dtype=np.int64)
 
     def candidate_names(self, key: NameKey) -> np.ndarray:
@@ -133,8 +135,8 @@ class Snapshot:
         `MAX_POSTING` names brings none, but counts for those the rarer keys bring
         (`_blocking.select_names`)."""
         _, offsets, postings, bitmap_keys, bitmaps = self._block
-        return np.frombuffer(select_names(offsets, postings, bitmap_keys, bitmaps, self.block_keys(key), MAX_POSTING, CANDIDATES),
-                             dtype=np.int32)
+        chosen = select_names(offsets, postings, bitmap_keys, bitmaps, self.block_positions(key), MAX_POSTING, CANDIDATES)
+        return np.frombuffer(chosen, dtype=np.int32)
 
     def entity_of(self, name: int) -> int:
         """The entity row of name `name` (an index into the names table)."""

@@ -1,6 +1,7 @@
 """Blocking candidates (`_blocking.select_names`): the names sharing the most keys, rarer keys
 bringing them, ties to the lower name index; against a plain-Python statement of the rule. And
-the lookup of one key (`_blocking.find`), and the query's keys as the snapshot hashes them."""
+the lookup of one key (`_blocking.find`, `_blocking.locate`), and the query's keys as the snapshot
+locates them, with its common keys' bitmaps as the build writes them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 from features._blocking import find, locate, select_names
 from features.entities import Entity
 from features.hashing import keys64
-from features.names import NameKey, block_keys
+from features import snapshot as snapshot_module
+from features import snapshot_build
+from features.names import NameKey, block_keys, name_key
 from features.snapshot import Snapshot
 from features.snapshot_build import build_snapshot
 from tests.features import name_gen
@@ -107,6 +110,9 @@ def test_a_damaged_index_is_refused_not_read_past():
         select_names(offsets, items, which, bitmaps[:, :1].copy(), query, 1, 5)
     with pytest.raises(ValueError, match="equal length"):
         select_names(offsets, items, which, bitmaps.ravel()[:3].copy(), query, 1, 5)
+    for key in (-1, 2, 2**63 - 1):  # no such key: not read before or past the offsets
+        with pytest.raises(ValueError, match="out of range"):
+            select_names(offsets[1:], items, which, bitmaps, np.array([key], dtype=np.int64), 10, 5)
 
 
 @pytest.mark.parametrize("spread", ["even", "clustered"])
@@ -125,14 +131,38 @@ def test_find_and_locate_a_key(spread):
 
 
 def test_a_query_has_the_keys_of_block_keys(tmp_path):
-    """`Snapshot.block_keys` builds them from each word's, as the vocabulary keeps them, whether
-    it has the word or not: the same keys as `names.block_keys`, which the index was built from."""
+    """`Snapshot.block_positions` builds them from each word's, as the vocabulary keeps them,
+    whether it has the word or not: the keys of `names.block_keys`, which the index was built
+    from, a name of short words and numbers included (its tokens are its keys)."""
     rng = random.Random(6)
     pairs = [name_gen.pair(rng) for _ in range(300)]
     listed = [Entity(id=f"e{i}", source="test", schema="Company", names=[" ".join(b.tokens)]) for i, (_, b) in enumerate(pairs)]
-    build_snapshot(listed, tmp_path, [])
+    build_snapshot(listed + [Entity(id="short", source="test", schema="Company", names=["22 A"])], tmp_path, [])
     snapshot = Snapshot(tmp_path)
     queries = [key for pair in pairs for key in pair] + [NameKey(("22", "a")), NameKey(("x",))]
-    index = snapshot.vocab.block_index
+    index = snapshot._block[0]
     for key in queries:
-        assert snapshot.block_keys(key).tolist() == sorted(_located(index, keys64(list(block_keys(key))).tolist()).tolist())
+        assert snapshot.block_positions(key).tolist() == sorted(_located(index, keys64(list(block_keys(key))).tolist()).tolist())
+    assert len(snapshot.block_positions(NameKey(("22", "a")))) == 2
+
+
+def test_common_keys_bitmaps_as_built_count_as_their_lists(tmp_path, monkeypatch):
+    """With keys of more than 3 names common, the build writes their bitmaps, and the candidates
+    are those the same index gives without them (galloping through the lists)."""
+    monkeypatch.setattr(snapshot_build, "MAX_POSTING", 3)
+    monkeypatch.setattr(snapshot_module, "MAX_POSTING", 3)
+    rng = random.Random(8)
+    words = ["galvora", "kestrel", "marrow", "tenbury", "osprey", "quillon"]
+    names = sorted({" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(60)})
+    build_snapshot([Entity(id=f"e{i}", source="test", schema="Company", names=[n]) for i, n in enumerate(names)], tmp_path, [])
+    snapshot = Snapshot(tmp_path)
+    _, offsets, postings, bitmap_keys, bitmaps = snapshot._block
+    assert len(bitmap_keys) == int((np.diff(offsets) > 3).sum()) > 0
+    for row, key in enumerate(bitmap_keys.tolist()):
+        bits = np.unpackbits(bitmaps[row].view(np.uint8), bitorder="little")
+        assert np.flatnonzero(bits).tolist() == postings[offsets[key]: offsets[key + 1]].tolist()
+    none = (np.zeros(0, np.int64), np.zeros((0, 0), np.uint64))
+    for name in names:
+        positions = snapshot.block_positions(name_key(name))
+        plain = select_names(offsets, postings, *none, positions, 3, snapshot_module.CANDIDATES)
+        assert snapshot.candidate_names(name_key(name)).tobytes() == plain

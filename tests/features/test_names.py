@@ -1,11 +1,16 @@
 """The name matcher: scripts, legal forms, transliterations, numbers, hostile characters, the bench."""
 
+import random
+import string
 from pathlib import Path
 
 import pytest
+from rigour.text.translit import ascii_text
 
+from features import names
 from features.name_eval import evaluate_pairs, evaluate_screening, read_pairs
 from features.names import MATCH_THRESHOLD, block_keys, compare_names, name_key
+from features.translit import ascii_word
 
 NAME_DATA = (Path(__file__).resolve().parents[2] / "../shared/data/external/name-matching").resolve()
 BENCH = NAME_DATA / "nomenklatura_name_bench_cases.csv"
@@ -161,3 +166,45 @@ def test_screening_benchmarks_at_the_threshold(filename):
     result = evaluate_screening(path, MATCH_THRESHOLD)
     min_precision, min_recall = SCREENING[filename]
     assert result["precision"] >= min_precision and result["recall"] >= min_recall, result
+
+
+# The general rules that the per-word fast paths of `names` skip, for the test below.
+def _general_protected_word(word: str) -> str:
+    word = names._INNER_HYPHEN.sub("_", names._APOSTROPHES.sub("", word))
+    if not word:
+        return word
+    return names._fix_homoglyphs("_" + word if names._ROMAN.match(names._NON_WORD.sub("", word)) else word)
+
+
+def _general_word_tokens(word: str) -> tuple[str, ...]:
+    word = ascii_word(word).lower()
+    return () if names._is_legal_form(word) else tuple(names._NON_WORD.sub(" ", word).replace("_", " ").split())
+
+
+def _general_homoglyphs(token: str) -> str:
+    counts = {script: sum(1 for ch in token if low <= ch <= high)
+              for script, (low, high) in {"cyr": ("\u0400", "\u04ff"), "grk": ("\u0370", "\u03ff"), "lat": ("a", "z")}.items()}
+    digits = sum(1 for ch in token if ch in "01")
+    if digits and counts["lat"] >= 3 * digits and not any(ch.isdigit() and ch not in "01" for ch in token):
+        token = token.translate(names._DIGIT_TO_LAT)
+    if counts["cyr"] and counts["lat"]:
+        token = token.translate(names._LAT_TO_CYR if counts["cyr"] > counts["lat"] else names._CYR_TO_LAT)
+    if counts["grk"] and counts["lat"]:
+        token = token.translate(names._GRK_TO_LAT)
+    return token
+
+
+def test_fast_paths_give_what_the_general_rules_give():
+    """A word of letters only skips the apostrophe and hyphen rules, one of ASCII letters the
+    transliteration (rigour's `ascii_text` is the identity on it), one of one script without
+    look-alike digits the homoglyph mapping: each must give what the rules give."""
+    rng = random.Random(12)
+    alphabet = "abcivxlopKIV0129аеорсхкмнбгαεορτ_é'’ʼ`´-‐‑.ǅ" + string.ascii_letters
+    forms = sorted(names.EXTRA_LEGAL_FORMS)
+    for n in range(30_000):
+        word = rng.choice(forms) if n % 10 == 0 else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert names._protected_word.__wrapped__(word) == _general_protected_word(word), word
+        assert names._word_tokens.__wrapped__(word) == _general_word_tokens(word), word
+        assert names._fix_homoglyphs(word) == _general_homoglyphs(word), word
+    latin = ["".join(rng.choice(string.ascii_letters) for _ in range(rng.randint(1, 12))) for _ in range(2_000)]
+    assert [ascii_text(w) for w in latin] == latin

@@ -49,7 +49,8 @@ def test_name_candidates_share_a_blocking_key(snapshot):
 
 def test_exact_name_index(snapshot):
     assert snapshot.exact_names(name_key("Aspan Arba LLP")) == [row_of(snapshot, "t-kz-aa")]
-    assert snapshot.exact_names(name_key("Aspan Arbat")) == []
+    assert snapshot.exact_names(name_key("Aspan Arbat")) == []  # "arbat": no listed name's word
+    assert snapshot.exact_names(name_key("Arba Aspan")) == []  # listed words, no such name
 
 
 def test_schema_per_entity(snapshot):
