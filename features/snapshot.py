@@ -15,7 +15,7 @@ from features._blocking import find, select_names
 from features.hashing import key64
 from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
-from features.names import NameKey, word_block_keys
+from features.names import NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, MAX_POSTING, UNKNOWN_DATE
 from features.stringtable import StringTable
 
@@ -125,8 +125,8 @@ class Snapshot:
         """Where the keys of `names.block_keys(key)` are in the blocking index (those it has), in
         increasing order: from each word's, which the vocabulary keeps (`NameVocab.facts`)."""
         found = {i for t in key.tokens for i in self.vocab.facts(t).block_positions}
-        if not found and not any(word_block_keys(t) for t in key.tokens):  # then its tokens are its keys
-            found = set(self.vocab.block_positions(key.tokens))
+        if not found:  # none of its words brings a key the index has: its tokens, if they are its keys
+            found = set(self.vocab.block_positions(block_keys(key)))
         return np.array(sorted(found), dtype=np.int64)
 
     def candidate_names(self, key: NameKey) -> np.ndarray:
