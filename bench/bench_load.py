@@ -28,7 +28,7 @@ from bench.bench_scoring import EXAMPLE
 from bench.common import bench_key, prepared_home, report
 from bench.http_load import rss_kib, server, wrk
 from model.persist import load_model
-from service.home import Home, default_list_files
+from service.home import Home
 
 PORT = 8766
 URL = f"http://127.0.0.1:{PORT}/v1/score"
@@ -97,7 +97,7 @@ def second_model(home: Home) -> str:
 def switch_midway(home: Home, after: float, model_version: str) -> threading.Thread:
     def switch():
         time.sleep(after)
-        home.import_lists([*default_list_files(), NETWORK])
+        home.import_lists([NETWORK], source="network")
         home.models.activate(model_version, "bench promotion")
         print("# switched lists and model")
     thread = threading.Thread(target=switch)
@@ -116,7 +116,9 @@ def main() -> None:
     parser.add_argument("--switch-seconds", type=int, default=120)
     args = parser.parse_args()
     home = prepared_home()
-    home.import_lists(default_list_files())  # start from the bundled lists, so the switch changes them
+    home.import_bundled()  # start from the bundled lists, so the switch changes them
+    if "network" in home.held_sources():
+        home.remove_source("network")
     home.models.activate(home.find_model("default"), "bench start")
     promoted = second_model(home)
     key = bench_key(home)

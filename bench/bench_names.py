@@ -30,7 +30,8 @@ from features.snapshot_build import build_snapshot
 from model.metrics import figures_line
 
 LISTS = Path(__file__).resolve().parents[1] / "service" / "data" / "default_lists"
-LIST_FILES = [LISTS / "uk_fcdo_sanctions_list_2025-08-11.csv", LISTS / "ofac_sdn" / "sdn.csv"]
+# The bundled UK list and OFAC legacy set (SDN.CSV reads its ALT/ADD/COMMENTS siblings).
+LIST_FILES = [LISTS / "uk-fcdo" / "uk_fcdo_sanctions_list_2025-08-11.csv.gz", LISTS / "ofac" / "SDN.CSV.gz"]
 
 # Romanisation variants, each applied both ways, and legal forms in several scripts.
 TRANSLITERATIONS = [("kh", "h"), ("y", "i"), ("v", "w"), ("ch", "tch"), ("j", "dzh"), ("ks", "x"), ("ou", "u")]

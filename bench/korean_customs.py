@@ -29,7 +29,7 @@ from model.train_history import train_on_history
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "../shared/data/external/customs-declaration-datasets"
 MAPPING = ROOT / "bench/mappings/korean-customs.yaml"
-LISTS = ROOT / "service/data/default_lists/uk_fcdo_sanctions_list_2025-08-11.csv"
+LISTS = ROOT / "service/data/default_lists/uk-fcdo/uk_fcdo_sanctions_list_2025-08-11.csv.gz"
 OUT = ROOT / "bench/out"
 PAPER = {"LightGBM precision@5%": 0.762, "LightGBM precision@10%": 0.641}
 

@@ -3,55 +3,31 @@ their last line, so scripts can read them."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from features.lists import FORMATS, ListFormatError
 from features.name_eval import evaluate_pairs, read_pairs
 from features.reference import load_reference
 from model.evaluate import evaluate as evaluate_history
 from model.history import HistoryError
 from model.mapping import MappingError, load_mapping
-from model.metrics import figures_line
 from model.persist import ModelFileError, load_card, load_model
 from model.report import write_report
 from model.simulate import SimulationConfig
 from model.train import evaluate_split, simulated_set, temporal_split
 from model.train_history import train_on_history
 from service import cli_store, multiproc
+from service.cli_common import Context, figures, pass_ctx, progress
+from service.cli_lists import lists
 from service.db import Database
-from service.home import Home
 from service.openapi import spec_yaml
 from service.registry import RegistryError
-from service.settings import Settings, SettingsError
+from service.settings import SettingsError
 
 
-def figures(**values) -> str:
-    return figures_line(values)
-
-
-def progress(message: str) -> None:
-    click.echo(f"... {message}", err=True)
-
-
-class Context:
-    """Settings and home, made on first use so `--help` never touches the environment."""
-
-    def __init__(self):
-        self._home: Home | None = None
-
-    @property
-    def home(self) -> Home:
-        if self._home is None:
-            self._home = Home(Settings.from_env())
-        return self._home
-
-
-pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
 
 @click.group()
@@ -74,41 +50,6 @@ def serve(ctx: Context, bind: str | None, workers: int | None) -> None:
     bind = bind or ctx.home.settings.bind
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf",
                               "--bind", bind, "service.app:create_app()"])
-
-
-@main.group()
-def lists() -> None:
-    """Sanctions lists and registries."""
-
-
-@lists.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice([f[0] for f in FORMATS]), help="skip format detection")
-@pass_ctx
-def lists_import(ctx: Context, files: tuple[Path, ...], fmt: str | None) -> None:
-    """Build a snapshot of FILES and make it the active one (all files or nothing)."""
-    try:
-        result = ctx.home.import_lists(files, fmt)
-    except ListFormatError as exc:
-        raise click.ClickException(f"{exc}; the active snapshot is unchanged") from None
-    meta = json.loads((Path(result["path"]) / "meta.json").read_text())
-    click.echo(figures(version=result["version"], **meta["counts"]))
-
-
-@lists.command("status")
-@pass_ctx
-def lists_status(ctx: Context) -> None:
-    """The active snapshot: each source with its counts, and the version."""
-    version = ctx.home.lists.active()
-    if version is None:
-        raise click.ClickException("no active lists snapshot; run `diversion-risk lists import FILE...`")
-    meta = json.loads((ctx.home.lists.path(version) / "meta.json").read_text())
-    for source in meta["sources"]:
-        click.echo(f"{source['file']}  format={source['format']} entities={source['entities']} "
-                   f"sanctioned={source['sanctioned']} links={source['links']} modified={source.get('modified')} "
-                   f"sha256={source['sha256'][:12]}")
-    click.echo(f"snapshot built {meta['created']}")
-    click.echo(figures(version=version, **meta["counts"]))
 
 
 @main.command()
@@ -180,7 +121,7 @@ def evaluate(ctx: Context, model_name: str | None, files: tuple[Path, ...], mapp
         raise click.ClickException(str(exc)) from None
     for name, values in metrics.items():
         click.echo(f"{name}: " + figures(**values))
-    click.echo(figures_line(headline))
+    click.echo(figures(**headline))
 
 
 @main.group()
@@ -250,7 +191,7 @@ def openapi() -> None:
     click.echo(spec_yaml(), nl=False)
 
 
-for command in cli_store.COMMANDS:
+for command in (lists, *cli_store.COMMANDS):
     main.add_command(command)
 
 

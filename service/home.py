@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import fcntl
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from features.entities import Entity, Link
-from features.lists import detect_format, read_list
+from features.lists import detect_format, get_format
 from features.reference import Reference
 from features.snapshot_build import FORMAT, build_snapshot
 from features.snapshot import Snapshot, SnapshotError
-from model.persist import MODEL_FORMAT, file_sha256, load_card, save_model
+from model.persist import MODEL_FORMAT, load_card, save_model
 from model.train import train_default
+from service import sources
 from service.registry import Registry, RegistryError
 from service.settings import Settings
 
 
-def default_list_files() -> list[Path]:
-    """The lists bundled with the package, imported into a fresh home: the UK FCDO list and the
-    OFAC SDN set (sdn.csv brings its sibling alias, address and comment files)."""
-    root = Path(str(resources.files("service") / "data" / "default_lists"))
-    return [root / "uk_fcdo_sanctions_list_2025-08-11.csv", root / "ofac_sdn" / "sdn.csv"]
+BUNDLED = ("service", "data/default_lists")
+
+
+def bundled_sources() -> dict[str, list[Path]]:
+    """The sources bundled with the package (one folder each, see service/data/README.md),
+    imported into a fresh home: their files in name order."""
+    root = Path(str(resources.files(BUNDLED[0]) / BUNDLED[1]))
+    return {d.name: sorted(f for f in d.iterdir() if f.is_file()) for d in sorted(root.iterdir()) if d.is_dir()}
+
+
+def bundled_groups() -> dict[str, tuple[list[tuple[Path, None]], str]]:
+    """The bundled sources as `Home.import_sources` takes them."""
+    return {name: ([(f, None) for f in files], "bundled") for name, files in bundled_sources().items()}
 
 
 class Home:
@@ -33,25 +42,96 @@ class Home:
         self.root = Path(settings.home)
         self.lists = Registry(self.root / "lists")
         self.models = Registry(self.root / "models")
+        self.sources = Registry(self.root / "sources")
 
-    def import_lists(self, files: Iterable[Path], fmt: str | None = None) -> dict:
-        """Build a snapshot of `files` (all of them, or none: a bad file raises ListFormatError and
-        nothing changes), versioned by content, and make it the active one."""
+    def held_sources(self) -> dict[str, dict]:
+        """The sources of the active snapshot: name -> its manifest (as stored with the source)."""
+        version = self.lists.active()
+        if version is None:
+            return {}
+        try:
+            meta = json.loads((self.lists.path(version) / "meta.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        named = [s for s in meta.get("sources", []) if isinstance(s, dict) and s.get("version")]
+        return {s["name"]: sources.load_manifest(self.sources, s["version"])[1] for s in named}
+
+    def import_lists(self, files: Iterable[Path], fmt: str | None = None, source: str | None = None,
+                     origin: str = "import") -> dict:
+        """Replace the named `source` (or, unnamed, the source each file's format belongs to) with
+        `files`, keep every other source, and build and activate a snapshot of them all. FtM
+        delta files alone change their source instead: they are added after its files. A bad
+        file raises ListFormatError and nothing changes."""
         files = [Path(f) for f in files]
-        formats = [fmt or detect_format(f) for f in files]
-        hashes = [file_sha256(f) for f in files]
-        version = hashlib.sha256(
-            f"format {FORMAT}\n".encode() + "\n".join(f"{h} {k}" for h, k in sorted(zip(hashes, formats))).encode()
-        ).hexdigest()[:16]
+        groups: dict[str, list[tuple[Path, str | None]]] = {}
+        if source:
+            groups[sources.check_name(source)] = [(f, fmt) for f in files]
+        else:
+            companions = sources.companions_of([(f, fmt) for f in files])
+            for f in files:
+                if f.resolve() not in companions:
+                    groups.setdefault(get_format(fmt or detect_format(f)).source, []).append((f, fmt))
+        held = self.held_sources()
+        for name, group in groups.items():
+            if name in held and all((fmt or detect_format(path)) == "ftm-delta" for path, fmt in group):
+                kept = self.sources.path(held[name]["version"]) / "files"
+                groups[name] = [(kept / r["file"], r["format"]) for r in held[name]["files"] if r["format"]] + group
+        return self.import_sources({name: (group, origin) for name, group in groups.items()})
+
+    def import_sources(self, groups: dict[str, tuple[list[tuple[Path, str | None]], str]]) -> dict:
+        """Replace each named source with its files (path, format or None), marked with its
+        origin ("import", "bundled"...), in one new snapshot."""
+        staged: list[sources.Staged] = []
+        try:
+            for name, (files, origin) in groups.items():
+                staged.append(sources.stage(self.sources, name, files, origin))
+            return self.update_sources(staged, note="+".join(sorted({o for _, o in groups.values()})))
+        finally:
+            for item in staged:
+                sources.discard(item)  # adopted ones were moved away: nothing to remove
+
+    @contextmanager
+    def _lists_lock(self) -> Iterator[None]:
+        """One writer of the lists at a time, across processes (the server's first start, `lists
+        import`, the sync service): an exclusive lock on a file in the home."""
+        self.sources.root.mkdir(parents=True, exist_ok=True)
+        with open(self.sources.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def remove_source(self, name: str) -> dict:
+        if name not in self.held_sources():
+            raise RegistryError(f"no source {name!r}; see `diversion-risk lists status`")
+        return self.update_sources([], removed={name}, note="remove")
+
+    def update_sources(self, staged: list[sources.Staged], removed: set[str] = frozenset(), note: str = "import") -> dict:
+        """Build a snapshot of the held sources with `staged` ones replacing (or adding) theirs and
+        `removed` ones dropped, adopt the new sources, and activate it; `changed` says whether
+        the active snapshot changed."""
+        with self._lists_lock():  # an import and a sync at once: each keeps what the other activated
+            return self._update_sources(staged, removed, note)
+
+    def _update_sources(self, staged: list[sources.Staged], removed: set[str], note: str) -> dict:
+        held = {name: (self.sources.path(m["version"]), m) for name, m in self.held_sources().items() if name not in removed}
+        held.update({s.manifest["name"]: (s.directory, s.manifest) for s in staged})
+        if not held:
+            raise RegistryError("that would leave no source at all; import another first")
+        names = sorted(held)
+        version = hashlib.sha256(f"format {FORMAT}\n".encode() + "\n".join(held[n][1]["version"] for n in names).encode()).hexdigest()[:16]
         if not self.lists.exists(version):
-            sources = [{"file": f.name, "format": k, "sha256": h, "modified": _modified(f),
-                        "entities": 0, "sanctioned": 0, "links": 0}
-                       for f, k, h in zip(files, formats, hashes)]
+            entries = [sources.snapshot_entry(held[n][1]) for n in names]
             with self.lists.staging() as tmp:
-                build_snapshot(_counted(files, formats, sources), tmp, sources)
+                build_snapshot((r for n, e in zip(names, entries) for r in sources.records(*held[n], e)), tmp, entries)
+                for item in staged:
+                    sources.adopt(self.sources, item)
                 self.lists.adopt(tmp, version)
-        self.lists.activate(version, "import")
-        return {"version": version, "path": str(self.lists.path(version))}
+        else:
+            for item in staged:
+                sources.adopt(self.sources, item)
+        changed = self.lists.active() != version
+        if changed:
+            self.lists.activate(version, note)
+        return {"version": version, "path": str(self.lists.path(version)), "changed": changed}
 
     def add_model(self, model, card: dict) -> str:
         """Store a trained model; its version is its name plus a prefix of the file's hash."""
@@ -89,9 +169,9 @@ class Home:
         only the user has their files (`lists import`, `train`)."""
         lists, model = self.lists.active(), self.models.active()
         stale_lists = lists is not None and not self._snapshot_readable(lists)
-        if lists is None or (stale_lists and self._is_default_snapshot(lists)):
-            progress("importing the bundled lists")
-            self.import_lists(default_list_files())
+        if lists is None or (stale_lists and self._is_bundled_snapshot(lists)):
+            progress("building the lists snapshot of the bundled sources")
+            self.import_bundled()
         elif stale_lists:
             progress(f"the active lists snapshot {lists} was built by an older version: re-import your lists")
         card = load_card(self.models.path(model)) if model else None
@@ -108,23 +188,21 @@ class Home:
             return False
         return True
 
-    def _is_default_snapshot(self, version: str) -> bool:
-        meta = json.loads((self.lists.path(version) / "meta.json").read_text())
-        return sorted(s["sha256"] for s in meta["sources"]) == sorted(file_sha256(f) for f in default_list_files())
+    def import_bundled(self) -> dict:
+        """Make every bundled source a held one (others are kept) and activate the snapshot."""
+        return self.import_sources(bundled_groups())
+
+    def _is_bundled_snapshot(self, version: str) -> bool:
+        """Whether a snapshot holds nothing but sources bundled with some version of the package
+        (an older version's bundle included: those are rebuilt, not reported)."""
+        try:
+            meta = json.loads((self.lists.path(version) / "meta.json").read_text())
+        except (OSError, ValueError):
+            return False
+        listed = meta.get("sources", [])
+        return all(s.get("origin") == "bundled" or s.get("file") in RETIRED_BUNDLE for s in listed)
 
 
-def _modified(path: Path) -> str:
-    """The file's modification time (UTC): the closest thing to an "as of" date every format has."""
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def _counted(files: list[Path], formats: list[str], sources: list[dict]) -> Iterator[Entity | Link]:
-    """Stream the records of every file, counting per source for the snapshot's metadata."""
-    for path, fmt, source in zip(files, formats, sources):
-        for record in read_list(path, fmt):
-            if isinstance(record, Link):
-                source["links"] += 1
-            else:
-                source["entities"] += 1
-                source["sanctioned"] += record.sanctioned
-            yield record
+# The files bundled before sources were named (snapshot format 9 and older): a home built from
+# them alone is rebuilt from today's bundle.
+RETIRED_BUNDLE = frozenset({"uk_fcdo_sanctions_list_2025-08-11.csv", "sdn.csv"})

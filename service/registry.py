@@ -21,7 +21,7 @@ class RegistryError(RuntimeError):
     pass
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
@@ -66,7 +66,7 @@ class Registry:
         entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "version": version, "action": note}
         with open(self.root / "HISTORY", "a") as log:
             log.write(json.dumps(entry) + "\n")
-        _write_atomic(self.root / "ACTIVE", version + "\n")
+        write_atomic(self.root / "ACTIVE", version + "\n")
 
     def rollback(self) -> str:
         """Activate the version that was active before the current one."""

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 from features.bulk import freeze_long_lived
 from features.reference import Reference
@@ -20,6 +21,7 @@ from features.snapshot import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_model
 from model.scorer import Bands, Scorer
 from service.home import Home
+from service.sources import oldest_as_of
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ class State:
     @property
     def lists_meta(self) -> dict:
         return self.scorer.snapshot.meta
+
+    @cached_property
+    def lists_as_of(self) -> str | None:
+        """The oldest as-of date of the sources screened against: what every score carries."""
+        return oldest_as_of(self.lists_meta.get("sources", []))
 
 
 class Runtime:

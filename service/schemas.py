@@ -159,6 +159,8 @@ class ScoreSchema(Schema):
     signals = fields.Dict(keys=fields.String(), values=fields.Nested(SignalSchema), required=True)
     model_version = fields.String(required=True)
     lists_version = fields.String(required=True)
+    lists_as_of = fields.String(allow_none=True, metadata={
+        "description": "the oldest publication date (ISO) among the list sources screened against; null if none states one"})
 
 
 class ProblemSchema(Schema):
@@ -182,6 +184,8 @@ class BatchResponseSchema(Schema):
     results = fields.List(fields.Nested(BatchResultSchema), required=True)
     model_version = fields.String(required=True)
     lists_version = fields.String(required=True)
+    lists_as_of = fields.String(allow_none=True, metadata={
+        "description": "the oldest publication date (ISO) among the list sources screened against; null if none states one"})
 
 
 # The decision record

@@ -48,6 +48,13 @@ class Settings:
     # Browser origins allowed to call the API (comma-separated, e.g. https://desk.example.com);
     # empty: CORS off, no Access-Control-* headers at all.
     cors_origins: str = ""
+    # The sources `lists sync` downloads: a YAML file (service/sources_config.py); empty means the
+    # one in the package, with the publishers' official addresses.
+    sources: str = ""
+    sync_timeout: float = 60.0  # seconds a download may stall (connect, read) before it is retried
+    sync_retries: int = 4  # attempts per download (timeouts, refused connections, 5xx, 429)
+    sync_backoff: float = 2.0  # seconds before the second attempt, doubling after (at most 60)
+    sync_max_bytes: int = 4 << 30  # a larger download is refused (OpenSanctions' full default set is ~3 GB)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -75,6 +82,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}MATCH_THRESHOLD must be in (0, 1]")
         if self.sqlite_synchronous not in SQLITE_SYNCHRONOUS:
             raise SettingsError(f"{PREFIX}SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
+        if self.sync_timeout <= 0 or self.sync_retries < 1 or self.sync_backoff < 0 or self.sync_max_bytes < 1:
+            raise SettingsError(f"{PREFIX}SYNC_TIMEOUT, SYNC_RETRIES and SYNC_MAX_BYTES must be positive, SYNC_BACKOFF not negative")
         if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
             raise SettingsError(f"{PREFIX}WORKERS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
         try:

@@ -21,11 +21,19 @@ from features.reference import load_reference
 from features.shipment import Item, Party, Shipment
 from service.app import create_app
 from service.db import engine_url
-from service.home import Home, default_list_files
+from service.home import Home, bundled_groups
 from service.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The project's shared reference data (see its README), when present beside the repository."""
+    if not SHARED.is_dir():
+        pytest.skip(f"full-size lists not available: {SHARED.resolve()} (the project's shared/data) does not exist")
+    return SHARED.resolve()
 
 
 @pytest.fixture(scope="session")
@@ -35,9 +43,9 @@ def reference():
 
 @pytest.fixture(scope="session")
 def trained_home(tmp_path_factory, reference) -> Home:
-    """A home with the bundled UK list plus the test network, and the default model."""
+    """A home with the bundled sources plus the test network (source `network`), and the default model."""
     home = Home(Settings(home=tmp_path_factory.mktemp("home"), reload_interval=0.0))
-    home.import_lists([*default_list_files(), EXAMPLES / "network.ftm.jsonl"])
+    home.import_sources({**bundled_groups(), "network": ([(EXAMPLES / "network.ftm.jsonl", None)], "import")})
     home.prepare(reference, progress=lambda _: None)
     return home
 
@@ -63,11 +71,13 @@ def database_url():
 def private_home(root: Path, trained_home: Home, database_url: str, **settings) -> Home:
     """A private copy of the trained home (symlinked artefacts) under `root`, safe to change."""
     fresh = Home(Settings(home=root, reload_interval=0.0, database_url=database_url, **settings))
-    for registry, source in ((fresh.lists, trained_home.lists), (fresh.models, trained_home.models)):
+    pairs = ((fresh.lists, trained_home.lists), (fresh.models, trained_home.models), (fresh.sources, trained_home.sources))
+    for registry, source in pairs:
         registry.root.mkdir(parents=True)
         for version in source.versions():
             (registry.root / version).symlink_to(source.path(version))
-        registry.activate(source.active())
+        if source.active():
+            registry.activate(source.active())
     return fresh
 
 

@@ -13,13 +13,16 @@ OFAC `sdn.csv` in one snapshot merge instead of listing each SDN entry twice.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 from features.countries import country_for_name, normalize_country
 from features.entities import Entity, Link
-from features.lists.errors import ListFormatError
+from features.lists.dates import latest_date
+from features.lists.errors import ListFormatError, csv_errors
+from features.lists.files import open_text
 from features.lists.ofac import entity_id as ofac_entity_id
 from features.lists.ofac_remarks import parse_remarks
 
@@ -73,10 +76,19 @@ def _entity(row: dict[str, str], source: str) -> Entity:
     )
 
 
-def read_csl(path: Path) -> Iterator[Entity | Link]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
+def as_of(path: Path) -> dt.date | None:
+    """The latest `start_date`: the CSL states no publication date of its own."""
+    with open_text(path) as handle:
         try:
+            return latest_date(row.get("start_date") or "" for row in csv.DictReader(handle))
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError):
+            return None  # the reader refuses the file with its line
+
+
+def read_csl(path: Path) -> Iterator[Entity | Link]:
+    with open_text(path) as handle:
+        reader = csv.reader(handle, strict=True)
+        with csv_errors(path, lambda: reader.line_num + 1):
             header = next(reader, None)
             if header != HEADER:
                 raise ListFormatError(path, 1, "header is not the Consolidated Screening List's: " + ",".join(HEADER))
@@ -94,7 +106,3 @@ def read_csl(path: Path) -> Iterator[Entity | Link]:
                 if kind not in SCHEMAS or not record["_id"].strip() or not record["name"].strip():
                     raise ListFormatError(path, start, "a row needs an _id, a name and a type of " + "/".join(k for k in SCHEMAS if k))
                 yield _entity(record, path.name)
-        except csv.Error as exc:
-            raise ListFormatError(path, reader.line_num, f"malformed CSV: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise ListFormatError(path, reader.line_num + 1, f"not UTF-8 text: {exc.reason}") from None

@@ -12,6 +12,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,9 @@ from followthemoney.exc import InvalidData
 from features.bulk import gc_paused
 from features.entities import LINK_PHRASES, Entity, Link
 from features.identifiers import Identifier, normalize_identifier
+from features.lists.dates import latest_date
 from features.lists.errors import ListFormatError
+from features.lists.files import open_binary
 
 # FtM identifier properties and the wire contract's scheme for each.
 IDENTIFIER_PROPS = {
@@ -283,11 +286,29 @@ def _decoded(path: Path, lineno: int, raw: bytes) -> str | None:
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line) for each non-blank line of a UTF-8 JSON-lines file."""
-    with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
-            if (line := _decoded(path, lineno, raw)) is not None:
-                yield lineno, line
+    """(line number, line) for each non-blank line of a UTF-8 JSON-lines file (perhaps gzipped)."""
+    lineno = 0
+    try:
+        with open_binary(path) as handle:
+            for lineno, raw in enumerate(handle, 1):
+                if (line := _decoded(path, lineno, raw)) is not None:
+                    yield lineno, line
+    except (OSError, EOFError) as exc:
+        raise ListFormatError(path, lineno + 1, f"cannot be read (truncated or corrupt gzip?): {exc}") from None
+
+
+_LAST_CHANGE = re.compile(rb'"last_change"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def last_change(path: Path) -> dt.date | None:
+    """The latest `last_change` of the file's entities (OpenSanctions sets it on each): when the
+    data last changed. A plain scan of the bytes, not a parse: it is read once per import."""
+    try:
+        with open_binary(path) as handle:
+            dates = (m.decode() for line in handle for m in _LAST_CHANGE.findall(line))
+            return latest_date(dates)
+    except (OSError, EOFError):
+        return None  # the reader refuses the file with its line
 
 
 def _parse_batch(path: Path, first: int, block: bytes) -> tuple:
@@ -306,7 +327,7 @@ def _parse_batch(path: Path, first: int, block: bytes) -> tuple:
 def _batches(path: Path) -> Iterator[tuple[int, bytes]]:
     """(first line number, whole lines as one block of about BATCH_BYTES): one bytes object is
     much cheaper to cut and send to a worker than as many objects as lines."""
-    with path.open("rb") as handle:
+    with open_binary(path) as handle:
         lineno = 1
         while block := handle.read(BATCH_BYTES):
             if not block.endswith(b"\n"):

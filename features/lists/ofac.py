@@ -46,11 +46,26 @@ def entity_id(ent_num: str) -> str:
     return f"ofac-sdn-{ent_num.strip()}"
 
 
+SIBLINGS = ("alt.csv", "add.csv", "sdn_comments.csv")
+
+
 def _sibling(path: Path, name: str) -> Path | None:
-    """`alt.csv` beside `sdn.csv`, or `ALT.CSV` beside `SDN.CSV` as OFAC's site names them."""
-    for candidate in (path.with_name(name), path.with_name(name.upper())):
-        if candidate.is_file():
-            return candidate
+    """`alt.csv` beside `sdn.csv`, or `ALT.CSV` beside `SDN.CSV` as OFAC's site names them, each
+    perhaps gzipped."""
+    for candidate in (name, name.upper(), name + ".gz", name.upper() + ".gz"):
+        if path.with_name(candidate).is_file():
+            return path.with_name(candidate)
+    return None
+
+
+def companions(path: Path) -> list[Path]:
+    """The files of the set that `read_ofac_sdn(path)` reads with `sdn.csv`."""
+    return [found for name in SIBLINGS if (found := _sibling(path, name))]
+
+
+def as_of(_: Path) -> None:
+    """The legacy CSV set states no publication date (SDN_ADVANCED.XML does): a home takes the
+    download's Last-Modified, or the date the source declares."""
     return None
 
 
@@ -102,7 +117,7 @@ def _unique_targets(linked: list[str], by_name: dict[str, set[str]]) -> set[str]
 
 
 def read_ofac_sdn(path: Path) -> Iterator[Entity | Link]:
-    siblings = {name: _sibling(path, name) for name in ("alt.csv", "add.csv", "sdn_comments.csv")}
+    siblings = {name: _sibling(path, name) for name in SIBLINGS}
     for name in ("alt.csv", "add.csv"):
         if siblings[name] is None:
             log.warning("%s: no %s beside it; entries are read without their %s", path, name,

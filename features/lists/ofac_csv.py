@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from features.lists.errors import ListFormatError
+from features.lists.files import read_bytes
 
 END_OF_FILE = "\x1a"
 EMPTY = "-0-"
@@ -31,7 +32,11 @@ def _clean(row: list[str]) -> list[str]:
 
 def read_rows(path: Path, width: int) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, fields) for each row of an OFAC CSV file of `width` columns."""
-    text = path.read_bytes().decode("latin-1")  # every byte is a Latin-1 character: never fails
+    try:
+        data = read_bytes(path)
+    except (OSError, EOFError) as exc:
+        raise ListFormatError(path, 0, f"cannot be read (truncated or corrupt gzip?): {exc}") from None
+    text = data.decode("latin-1")  # every byte is a Latin-1 character: never fails
     text = text.rstrip("\r\n")
     text = text.removesuffix(END_OF_FILE)
     for bad, what in ((END_OF_FILE, "end-of-file byte 0x1A before the end"), ("\x00", "NUL byte: binary data")):

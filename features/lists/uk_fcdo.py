@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from features.entities import Entity, Link
-from features.lists.errors import ListFormatError
+from features.lists.dates import latest_date
+from features.lists.errors import ListFormatError, csv_errors
+from features.lists.files import open_text
 
 HEADER = ["Unique ID", "OFSI Group ID", "Name", "Regime Name", "Type", "Designation source", "Date Designated", "Sanctions Imposed"]
 SCHEMAS = {"Individual": "Person", "Entity": "Organization", "Ship": "Vessel"}
@@ -27,25 +29,39 @@ def _date(value: str) -> str:
         return value.strip()
 
 
+def as_of(path: Path) -> dt.date | None:
+    """The latest "Date Designated": the sheet states no publication date of its own."""
+    with open_text(path) as handle:
+        try:
+            return latest_date((row.get("Date Designated") or "" for row in csv.DictReader(handle)), "%d-%m-%Y")
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError):
+            return None  # the reader refuses the file with its line
+
+
 def read_uk_fcdo(path: Path) -> Iterator[Entity | Link]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with open_text(path) as handle:
         reader = csv.reader(handle)
-        if next(reader, None) != HEADER:
-            raise ListFormatError(path, 1, "header is not the UK FCDO list's: " + ",".join(HEADER))
-        for row in reader:
-            lineno = reader.line_num
-            if len(row) != len(HEADER):
-                raise ListFormatError(path, lineno, f"expected {len(HEADER)} columns, found {len(row)}")
-            uid, _, name, regime, kind, authority, designated, imposed = (v.strip() for v in row)
-            if not uid or kind not in SCHEMAS:
-                raise ListFormatError(path, lineno, "a row needs a Unique ID and a Type of " + "/".join(SCHEMAS))
-            if not name:  # the official list has a few of these: nothing to screen against
-                log.warning("%s:%d: designation %s has no name; skipped", path, lineno, uid)
-                continue
-            yield Entity(
-                id=f"gb-fcdo-{uid}",
-                schema=SCHEMAS[kind],
-                names=[name],
-                source=path.name,
-                sanctions=[f"UK FCDO ({authority}): {regime} regime, designated {_date(designated)}; {imposed}"],
-            )
+        with csv_errors(path, lambda: reader.line_num + 1):
+            if next(reader, None) != HEADER:
+                raise ListFormatError(path, 1, "header is not the UK FCDO list's: " + ",".join(HEADER))
+            for row in reader:
+                if (entity := _entity(path, reader.line_num, row)) is not None:
+                    yield entity
+
+
+def _entity(path: Path, lineno: int, row: list[str]) -> Entity | None:
+    if len(row) != len(HEADER):
+        raise ListFormatError(path, lineno, f"expected {len(HEADER)} columns, found {len(row)}")
+    uid, _, name, regime, kind, authority, designated, imposed = (v.strip() for v in row)
+    if not uid or kind not in SCHEMAS:
+        raise ListFormatError(path, lineno, "a row needs a Unique ID and a Type of " + "/".join(SCHEMAS))
+    if not name:  # the official list has a few of these: nothing to screen against
+        log.warning("%s:%d: designation %s has no name; skipped", path, lineno, uid)
+        return None
+    return Entity(
+        id=f"gb-fcdo-{uid}",
+        schema=SCHEMAS[kind],
+        names=[name],
+        source=path.name,
+        sanctions=[f"UK FCDO ({authority}): {regime} regime, designated {_date(designated)}; {imposed}"],
+    )

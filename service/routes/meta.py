@@ -47,7 +47,7 @@ def model():
 @requires("read")
 def lists():
     state = serving_state()
-    return jsonify({"version": state.lists_version, **state.lists_meta})
+    return jsonify({"version": state.lists_version, "lists_as_of": state.lists_as_of, **state.lists_meta})
 
 
 @bp.get("/metrics")

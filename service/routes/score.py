@@ -38,6 +38,7 @@ def result(shipment: Shipment, assessment: Assessment, state: State) -> dict:
                     for name, v in assessment.signals.items()},
         "model_version": state.model_version,
         "lists_version": state.lists_version,
+        "lists_as_of": state.lists_as_of,
     }
 
 
@@ -95,4 +96,5 @@ def score_batch():
         for i, item in enumerate(loaded)
     ]
     record([(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry])
-    return jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version})
+    return jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version,
+                    "lists_as_of": state.lists_as_of})

@@ -17,7 +17,7 @@ from features.snapshot_build import build_snapshot
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "../shared/data/external"
 KOREAN = EXTERNAL / "customs-declaration-datasets"
-UK_LIST = ROOT / "service/data/default_lists/uk_fcdo_sanctions_list_2025-08-11.csv"
+UK_LIST = ROOT / "service/data/default_lists/uk-fcdo/uk_fcdo_sanctions_list_2025-08-11.csv.gz"
 
 SYNTHETIC_MAPPING = {
     "label": {"column": "outcome", "positive": ["diverted"]},

@@ -84,7 +84,9 @@ def test_meta_endpoints(client):
     assert client.get("/healthz").json == {"status": "ok"}
     assert client.get("/v1/model").json["card"]["training_data"]["kind"] == "simulated"
     lists = client.get("/v1/lists").json
-    assert lists["counts"]["sanctioned"] > 5000 and {s["format"] for s in lists["sources"]} == {"ftm", "uk-fcdo", "ofac-sdn"}
+    assert lists["counts"]["sanctioned"] > 30000 and lists["lists_as_of"] == "2022-04-21"
+    assert {s["name"]: s["format"] for s in lists["sources"]} == {
+        "network": "ftm", "ofac": "ofac-sdn", "uk-fcdo": "uk-fcdo", "un": "un-sc", "us-csl": "us-csl"}
     assert client.get("/docs/").status_code == 200
     assert client.get("/openapi.yaml").data.startswith(b"paths:") or b"openapi: 3.1.0" in client.get("/openapi.yaml").data
 

@@ -20,6 +20,7 @@ def score(client, name):
     ("sanctioned-consignee", "high", {"SANCTIONED_PARTY"}),
     ("furniture-to-germany", "low", set()),
     ("linked-consignee", None, {"LINKED_SANCTIONED_PARTY"}),
+    ("designated-since-2022", "high", {"SANCTIONED_PARTY"}),
 ])
 def test_examples(client, name, band, codes):
     body = score(client, name)
@@ -29,9 +30,15 @@ def test_examples(client, name, band, codes):
         assert body["reasons"] == []
 
 
-def test_sanctioned_example_names_the_uk_designation(client):
+def test_sanctioned_example_names_the_designation(client):
     reason = score(client, "sanctioned-consignee")["reasons"][0]
-    assert reason["code"] == "SANCTIONED_PARTY" and "Mostotrest" in reason["message"]
+    assert reason["code"] == "SANCTIONED_PARTY" and "mostotrest" in reason["message"].casefold()
+
+
+def test_a_designation_since_2022_is_known_with_its_date(client):
+    body = score(client, "designated-since-2022")
+    assert "RUSSIA-EO14024" in body["reasons"][0]["message"] + str(body["reasons"][0]["evidence"])
+    assert body["lists_as_of"] == "2022-04-21"  # the bundled CSL is the oldest source
 
 
 def test_young_consignee_is_dated_by_its_bin(client):
