@@ -67,7 +67,7 @@ def lists_remove(ctx: Context, name: str) -> None:
     """Drop source NAME and activate a snapshot of the others."""
     try:
         result = ctx.home.remove_source(name)
-    except RegistryError as exc:
+    except (RegistryError, ListFormatError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(_snapshot_figures(ctx, result["version"]))
 
@@ -118,8 +118,8 @@ def lists_sync(ctx: Context, every: float | None, sources_file: Path | None) -> 
         while True:
             try:
                 result = Syncer(home, specs, downloader, progress).run()
-            except RegistryError as exc:
-                raise click.ClickException(str(exc)) from None
+            except (RegistryError, ListFormatError) as exc:
+                raise click.ClickException(f"{exc}; the active snapshot is unchanged") from None
             click.echo(figures(**result.figures()))
             if not every:
                 if result.failed:

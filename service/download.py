@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,9 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 # index.json files and checksum files are small; a larger answer is not one.
 MAX_SMALL_BYTES = 16 << 20
-USER_AGENT = "diversion-risk lists sync (+https://github.com/diversion-risk)"
+USER_AGENT = "diversion-risk lists sync"
+# httpx logs each request's full URL at INFO: a token in a URL must not reach a log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class DownloadError(RuntimeError):
@@ -76,6 +79,8 @@ class Downloader:
             raise DownloadError(f"{label}: timed out") from None
         except httpx.TransportError as exc:
             raise DownloadError(f"{label}: {type(exc).__name__}: {exc} (truncated or refused)") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # redirects, a corrupt encoding, a bad URL
+            raise DownloadError(f"{label}: {type(exc).__name__}") from None
 
     def fetch(self, url: str, label: str, target: Path, headers: dict[str, str], previous: dict | None = None,
               checksum: str | None = None) -> Fetched:

@@ -51,9 +51,11 @@ class Home:
             return {}
         try:
             meta = json.loads((self.lists.path(version) / "meta.json").read_text())
-        except (OSError, ValueError):
-            return {}
-        named = [s for s in meta.get("sources", []) if isinstance(s, dict) and s.get("version")]
+            listed = meta["sources"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise RegistryError(f"the active lists snapshot {version} cannot be read; its sources would be lost: "
+                                "activate a readable one or import every source again") from None
+        named = [s for s in listed if isinstance(s, dict) and s.get("version")]
         return {s["name"]: sources.load_manifest(self.sources, s["version"])[1] for s in named}
 
     def import_lists(self, files: Iterable[Path], fmt: str | None = None, source: str | None = None,
@@ -200,9 +202,11 @@ class Home:
         except (OSError, ValueError):
             return False
         listed = meta.get("sources", [])
-        return all(s.get("origin") == "bundled" or s.get("file") in RETIRED_BUNDLE for s in listed)
+        return all(s.get("origin") == "bundled" or s.get("sha256") in RETIRED_BUNDLE for s in listed)
 
 
-# The files bundled before sources were named (snapshot format 9 and older): a home built from
-# them alone is rebuilt from today's bundle.
-RETIRED_BUNDLE = frozenset({"uk_fcdo_sanctions_list_2025-08-11.csv", "sdn.csv"})
+# The sha256 of the files bundled before sources were named (snapshot format 9 and older: the UK
+# list of 2025-08-11 and OFAC's sdn.csv of 2021): a home built from them alone is rebuilt from
+# today's bundle; one holding a user's own files is reported.
+RETIRED_BUNDLE = frozenset({"4f4eb695fcd6e69d521307823ca7e9c1a8c216cb1b8f77643bd2ea19aeac3e09",
+                            "2a08fac873a3be0b92208f8874b2e7c138b7938190eeeb7ef991c15ba60e855b"})

@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from features.entities import Record
@@ -52,7 +52,6 @@ class Staged:
 
     directory: Path
     manifest: dict
-    http: dict = field(default_factory=dict)
 
     @property
     def version(self) -> str:

@@ -75,6 +75,8 @@ def _download(where: str, item) -> Download:
         item = {"url": item}
     if not isinstance(item, dict) or not isinstance(item.get("url"), str):
         raise SourcesConfigError(f"{where}: a URL, or a mapping with `url` (and optional file, sha256, sha256_url)")
+    if not all(isinstance(item.get(k) or "", str) for k in ("file", "sha256", "checksum", "sha256_url")):
+        raise SourcesConfigError(f"{where}: file, sha256 and sha256_url must be text")
     name = item.get("file") or Path(urlsplit(item["url"]).path).name
     if not name or "/" in name or name.startswith("."):
         raise SourcesConfigError(f"{where}: cannot name a file after {item['url']!r}; give `file`")
@@ -86,8 +88,8 @@ def _download(where: str, item) -> Download:
 
 def _spec(index: int, entry) -> SourceSpec:
     where = f"sources[{index}]"
-    if not isinstance(entry, dict):
-        raise SourcesConfigError(f"{where}: expected a mapping with name, format and urls")
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k, ""), str) for k in ("name", "format", "index")):
+        raise SourcesConfigError(f"{where}: expected a mapping with name, format and urls (name, format, index as text)")
     try:
         name = check_name(entry.get("name"))
     except SourceError as exc:

@@ -125,6 +125,8 @@ class Syncer:
             fetched = self.downloader.fetch(expand(item.url), label, directory / item.file, headers,
                                             previous if kept else None, checksum)
             if fetched.not_modified:
+                if not (kept and previous):
+                    raise DownloadError(f"{label}: 304 Not Modified to a request that was not conditional")
                 shutil.copyfile(kept, directory / item.file)
                 fetched = Fetched(True, fetched.etag or previous.get("etag"), fetched.last_modified or previous.get("last_modified"))
             changed |= not fetched.not_modified
@@ -180,14 +182,19 @@ class Syncer:
         delta_url = raw.get("delta_url")
         if not isinstance(delta_url, str):
             return None
-        versions = self.downloader.json(urljoin(index_url, delta_url), label, headers).get("versions")
-        if not isinstance(versions, dict) or not versions or base < min(versions):
+        index = self.downloader.json(urljoin(index_url, delta_url), label, headers)
+        versions = index.get("versions") if isinstance(index, dict) else None
+        # The full file unless every step from the held version to the index's is there (a delta
+        # index lagging behind its dataset would otherwise lose the newest step for good).
+        if not isinstance(versions, dict) or not versions or base < min(versions) or (version and version not in versions):
             return None
         files = []
         for record in held["files"]:
             shutil.copyfile(self.home.sources.path(held["version"]) / "files" / record["file"], directory / record["file"])
             files.append((directory / record["file"], record["format"]))
         for step in sorted(v for v in versions if base < v <= (version or max(versions))):
+            if not isinstance(versions[step], str):
+                raise DownloadError(f"{label}: delta {step} has no URL")
             name = f"delta-{step}.json"
             self.downloader.fetch(urljoin(index_url, versions[step]), f"{label} delta {step}", directory / name, headers)
             files.append((directory / name, "ftm-delta"))

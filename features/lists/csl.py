@@ -20,7 +20,7 @@ from pathlib import Path
 
 from features.countries import country_for_name, normalize_country
 from features.entities import Entity, Link
-from features.lists.dates import latest_date
+from features.lists.dates import latest_in_column
 from features.lists.errors import ListFormatError, csv_errors
 from features.lists.files import open_text
 from features.lists.ofac import entity_id as ofac_entity_id
@@ -78,11 +78,7 @@ def _entity(row: dict[str, str], source: str) -> Entity:
 
 def as_of(path: Path) -> dt.date | None:
     """The latest `start_date`: the CSL states no publication date of its own."""
-    with open_text(path) as handle:
-        try:
-            return latest_date(row.get("start_date") or "" for row in csv.DictReader(handle))
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError):
-            return None  # the reader refuses the file with its line
+    return latest_in_column(path, "start_date")
 
 
 def read_csl(path: Path) -> Iterator[Entity | Link]:

@@ -7,8 +7,12 @@ parse, or lie in the future of the machine's clock (typos such as 2202), are pas
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
+
+from features.lists.files import open_text
 
 
 def latest_date(values: Iterable[str], fmt: str = "%Y-%m-%d") -> dt.date | None:
@@ -22,3 +26,13 @@ def latest_date(values: Iterable[str], fmt: str = "%Y-%m-%d") -> dt.date | None:
         if day <= today and (latest is None or day > latest):
             latest = day
     return latest
+
+
+def latest_in_column(path: Path, column: str, fmt: str = "%Y-%m-%d") -> dt.date | None:
+    """The latest date of a CSV file's `column` (perhaps gzipped); None when the file does not
+    read, which its reader then refuses with the line."""
+    with open_text(path) as handle:
+        try:
+            return latest_date((row.get(column) or "" for row in csv.DictReader(handle)), fmt)
+        except (csv.Error, UnicodeDecodeError, OSError, EOFError):
+            return None

@@ -42,8 +42,3 @@ def read_bytes(path: Path) -> bytes:
     """The whole file, decompressed; a truncated or corrupt gzip stream raises OSError or EOFError."""
     with open_binary(path) as handle:
         return handle.read()
-
-
-def stem(path: Path) -> str:
-    """The file's name without a final `.gz`: what siblings and formats are matched on."""
-    return path.name[:-3] if path.name.lower().endswith(".gz") else path.name

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from features.entities import Entity, Link
-from features.lists.dates import latest_date
+from features.lists.dates import latest_in_column
 from features.lists.errors import ListFormatError, csv_errors
 from features.lists.files import open_text
 
@@ -31,11 +31,7 @@ def _date(value: str) -> str:
 
 def as_of(path: Path) -> dt.date | None:
     """The latest "Date Designated": the sheet states no publication date of its own."""
-    with open_text(path) as handle:
-        try:
-            return latest_date((row.get("Date Designated") or "" for row in csv.DictReader(handle)), "%d-%m-%Y")
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError):
-            return None  # the reader refuses the file with its line
+    return latest_in_column(path, "Date Designated", "%d-%m-%Y")
 
 
 def read_uk_fcdo(path: Path) -> Iterator[Entity | Link]:
