@@ -20,9 +20,7 @@
 #define F_GENERIC 32
 #define F_NONASCII 64
 /* A name record's bits, as in features/name_vocab.py. */
-#define N_ALL_VOWELLESS 1
 #define N_NUMBERED 2
-#define N_ENDS_SUFFIXED 4
 #define N_ANY_NONASCII 8
 #define N_JOINED_NAMED 16
 #define N_PERSON 32
@@ -134,7 +132,7 @@ static int meet(const uint8_t *a, Py_ssize_t na, const uint8_t *b, Py_ssize_t nb
 }
 
 typedef struct {
-    double typo, floor, named_sim, generic;
+    double typo, floor, named_sim, generic, one_sided;
 } Params;
 
 /* A word's weight in compare_names by its length, capped at 8 (`names._weight`); set at import. */
@@ -191,6 +189,27 @@ static int check_name(int32_t name, const int32_t *records, Py_ssize_t nrecords,
     return 1;
 }
 
+static int descending(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* One name's share of the bound when at most `most` of its `n` pairable words can pair (a pair
+   is one word of each name, so at most as many as the other name has pairable words): the
+   `most` largest of their s_k·w_k, returned, and the weight of the others, which are left
+   whatever the pairing (at least all but the `most` heaviest), added to `*left`. */
+static double paired_share(double *sw, double *w, Py_ssize_t n, Py_ssize_t most, double *left) {
+    double covered = 0.0;
+    if (n > most) {
+        qsort(sw, n, sizeof(double), descending);
+        qsort(w, n, sizeof(double), descending);
+        for (Py_ssize_t k = most; k < n; k++) *left += w[k];
+        n = most;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) covered += sw[k];
+    return covered;
+}
+
 /* Per call: each distinct listed word's bounds with the query words, in an open-addressed table. */
 typedef struct {
     int32_t *ids;
@@ -201,9 +220,9 @@ typedef struct {
 PyDoc_STRVAR(bound_doc,
 "bound(names, vocab, query, params) -> list[float]\n\n"
 "An upper bound on `compare_names` of the query with each name (see features/name_prefilter.py):\n"
-"inf where not bounded (names with numbers; names of another word count whose words already\n"
+"inf where not bounded (names of numbers alone; names of another word count whose words already\n"
 "bound it at `threshold` or more), and -1 - bound for a name of another word count, whose words\n"
-"run together are a given name, whose bound is below `threshold` (itself at most `named_sim`):\n"
+"run together may be a given name, whose bound is below `threshold` (itself at most `named_sim`):\n"
 "it would reach `named_sim` were the query's words run together the same given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
@@ -215,20 +234,21 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Memo memo = {0};
-    double *query_best = NULL;
+    double *query_best = NULL, *pairable = NULL;
     Masks *masks = NULL;
     QWord qw[MAX_QUERY_WORDS];
     Params p;
     double conflict, extra, person_extra, epsilon, threshold;
-    if (!PyArg_ParseTuple(o_params, "ddddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &conflict, &extra,
-                          &person_extra, &epsilon, &threshold))
+    if (!PyArg_ParseTuple(o_params, "dddddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &p.one_sided, &conflict,
+                          &extra, &person_extra, &epsilon, &threshold))
         return NULL;
     /* vocab: name records, their offsets, word records, their offsets, the name skeleton lines,
        their offsets (features/name_vocab.py) */
     if (PyTuple_GET_SIZE(vocab) != 6) { PyErr_SetString(PyExc_ValueError, "vocab: 6 arrays"); return NULL; }
     /* query: words, skeletons, flags (as the vocabulary's), coded name ids, weight_person,
-       weight_company, joined, joined_skeleton, joined_vowelless, joined_suffixed */
-    if (PyTuple_GET_SIZE(query) != 10) { PyErr_SetString(PyExc_ValueError, "query: 10 items"); return NULL; }
+       weight_company, joined, joined_skeleton, joined_vowelless, joined_suffixed, numbers (the
+       query's, left out of its words: distinct) */
+    if (PyTuple_GET_SIZE(query) != 11) { PyErr_SetString(PyExc_ValueError, "query: 11 items"); return NULL; }
     static const Py_ssize_t sizes[6] = {4, 8, 1, 8, 1, 8};
     static const char *what[6] = {"name_records", "name_offsets", "word_records", "word_offsets", "skeleton_lines",
                                   "skeleton_offsets"};
@@ -279,6 +299,16 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         q_wc_v[i] = PyFloat_AsDouble(PyList_GET_ITEM(q_wc, i));
     }
     if (PyErr_Occurred()) goto done;
+    PyObject *q_numbers = PyTuple_GET_ITEM(query, 10);
+    if (!PyList_Check(q_numbers) || PyList_GET_SIZE(q_numbers) > MAX_QUERY_WORDS) {
+        PyErr_SetString(PyExc_ValueError, "query: a list of at most 32 numbers");
+        goto done;
+    }
+    Py_ssize_t nnumbers = PyList_GET_SIZE(q_numbers), number_len[MAX_QUERY_WORDS];
+    const char *numbers[MAX_QUERY_WORDS];
+    for (Py_ssize_t i = 0; i < nnumbers; i++)
+        if (!(numbers[i] = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(q_numbers, i), &number_len[i]))) goto done;
+    uint64_t all_numbers = nnumbers ? (~(uint64_t)0 >> (64 - nnumbers)) : 0;
     Py_ssize_t jlen, jslen;
     QWord qj = {0};
     qj.word = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(query, 6), &jlen);
@@ -302,7 +332,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     }
     char joined[MAX_WORD];
 
-    Py_ssize_t total = 0;
+    Py_ssize_t total = 0, longest_name = 0;
     for (Py_ssize_t c = 0; c < n; c++) {
         if (!check_name(names[c], name_records, b[0].view.len / 4, name_offsets, b[1].view.len / 8 - 1, word_records,
                         b[2].view.len, word_offsets, b[3].view.len / 8 - 1, line_offsets, b[5].view.len / 8 - 1)) {
@@ -310,13 +340,17 @@ static PyObject *bound(PyObject *self, PyObject *args) {
             goto done;
         }
         total += name_records[name_offsets[names[c]]];
+        if (name_records[name_offsets[names[c]]] > longest_name) longest_name = name_records[name_offsets[names[c]]];
     }
     Py_ssize_t slots = 16;
     while (slots < 2 * total) slots <<= 1;
     memo.ids = PyMem_Malloc(sizeof(int32_t) * slots);
     memo.sims = PyMem_Malloc(sizeof(double) * slots * nq);
     query_best = PyMem_Malloc(sizeof(double) * nq);
-    if (!memo.ids || !memo.sims || !query_best) { PyErr_NoMemory(); goto done; }
+    /* s_k·w_k and w_k of each pairable word: a listed name's, then the query's */
+    Py_ssize_t room = longest_name + nq;
+    pairable = PyMem_Malloc(sizeof(double) * 2 * room);
+    if (!memo.ids || !memo.sims || !query_best || !pairable) { PyErr_NoMemory(); goto done; }
     memset(memo.ids, 0xff, sizeof(int32_t) * slots); /* -1: empty */
     memo.mask = slots - 1;
 
@@ -325,18 +359,41 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     for (Py_ssize_t c = 0; c < n; c++) {
         const int32_t *record = name_records + name_offsets[names[c]];
         int32_t count = record[0], bits = record[3];
-        double value;
-        if (bits & N_NUMBERED) {
-            value = Py_HUGE_VAL; /* numbers: compare_names treats them apart */
+        int person = (bits & N_PERSON) != 0;
+        /* compare_names's numbers: digits, and in a name not a person's Roman numerals too */
+        int number_flags = person ? F_DIGITS : F_DIGITS | F_ROMAN;
+        uint64_t seen = 0;
+        int listed_numbers = 0, unmatched = 0;
+        for (int32_t k = 0; (bits & N_NUMBERED) && k < count; k++) {
+            const uint8_t *word = word_records + word_offsets[record[N_HEADER + k]];
+            if (!(word[4] & number_flags)) continue;
+            int lw = word[0] | word[1] << 8;
+            Py_ssize_t j = 0;
+            while (j < nnumbers && !(number_len[j] == lw && memcmp(numbers[j], word + W_HEADER, lw) == 0)) j++;
+            listed_numbers = 1;
+            if (j < nnumbers) seen |= (uint64_t)1 << j; else unmatched = 1;
+        }
+        int same_numbers = !unmatched && seen == all_numbers;
+        double value, factor = same_numbers ? 1.0 : p.one_sided; /* a number on one side only */
+        double bar = threshold / factor; /* what the words' bound must reach */
+        Py_ssize_t kept = 0; /* the listed name's words, its numbers left out */
+        if (!same_numbers && nnumbers && listed_numbers) {
+            value = 0.0; /* the numbers differ */
         } else {
-            int person = (bits & N_PERSON) != 0;
             const double *q_weight = person ? q_wp_v : q_wc_v;
-            double covered = 0.0, listed_left = 0.0, query_left = 0.0;
+            double listed_left = 0.0, query_left = 0.0;
+            double *sw = pairable, *w = pairable + room; /* listed words from 0, the query's from count */
+            Py_ssize_t n_listed = 0, n_query = 0;
+            int all_vowelless = 1, last_suffixed = 0; /* of the words kept */
             for (Py_ssize_t i = 0; i < nq; i++) query_best[i] = 0.0;
             for (int32_t k = 0; k < count; k++) {
                 int32_t id = record[N_HEADER + k];
                 const uint8_t *word = word_records + word_offsets[id];
                 int lw = word[0] | word[1] << 8, flags = word[4];
+                if (flags & number_flags) continue;
+                kept++;
+                all_vowelless &= (flags & F_VOWELLESS) != 0;
+                last_suffixed = (flags & F_SUFFIXED) != 0;
                 Py_ssize_t slot = ((uint32_t)id * 2654435761u) & memo.mask;
                 while (memo.ids[slot] != -1 && memo.ids[slot] != id) slot = (slot + 1) & memo.mask;
                 double *sims = memo.sims + slot * nq;
@@ -354,38 +411,57 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                     if (sims[i] > query_best[i]) query_best[i] = sims[i];
                 }
                 double weight = WEIGHT[lw < 8 ? lw : 8] * ((flags & F_GENERIC) && !person ? p.generic : 1.0);
-                if (best >= p.floor) covered += best * weight; else listed_left += weight;
+                if (best >= p.floor) {
+                    sw[n_listed] = best * weight;
+                    w[n_listed++] = weight;
+                } else {
+                    listed_left += weight;
+                }
             }
             for (Py_ssize_t i = 0; i < nq; i++) {
-                if (query_best[i] >= p.floor) covered += query_best[i] * q_weight[i]; else query_left += q_weight[i];
+                if (query_best[i] >= p.floor) {
+                    sw[count + n_query] = query_best[i] * q_weight[i];
+                    w[count + n_query++] = q_weight[i];
+                } else {
+                    query_left += q_weight[i];
+                }
             }
+            Py_ssize_t most = n_listed < n_query ? n_listed : n_query;
+            double covered = paired_share(sw, w, n_listed, most, &listed_left) +
+                             paired_share(sw + count, w + count, n_query, most, &query_left);
             double cost = (listed_left > 0 && query_left > 0) ? conflict : (person ? person_extra : extra);
             double denominator = covered + cost * (listed_left + query_left);
             value = denominator > 0 ? covered / denominator : 0.0;
-            if (count != nq && value >= threshold) {
-                value = Py_HUGE_VAL; /* passes whatever the run-together form: not bounded further */
-            } else if (count != nq) { /* run together, bounded as one word (but given names) */
+            /* whether the kept words run together may be a given name rigour knows: the record
+               says so of all its words, so of these only when none was left out */
+            int named = kept < count || (bits & N_JOINED_NAMED);
+            if (kept == 0 || (kept != nq && value >= bar)) {
+                value = Py_HUGE_VAL; /* numbers alone, compared as they are; or passes whatever the run-together form */
+            } else if (kept != nq) { /* run together, bounded as one word (but given names) */
                 int lb = 0, ascii = qj.ascii && !(bits & N_ANY_NONASCII);
                 for (int32_t k = 0; ascii && k < count; k++) {
                     const uint8_t *word = word_records + word_offsets[record[N_HEADER + k]];
                     int lw = word[0] | word[1] << 8;
+                    if (word[4] & number_flags) continue;
                     if (lb + lw >= MAX_WORD) { ascii = 0; break; }
                     memcpy(joined + lb, word + W_HEADER, lw);
                     lb += lw;
                 }
                 double s = 1.0; /* not bounded: beyond ASCII or what rigour compares */
                 if (ascii && record[2] < MAX_WORD) {
-                    int flags = ((bits & N_ALL_VOWELLESS) ? F_VOWELLESS : 0) | ((bits & N_ENDS_SUFFIXED) ? F_SUFFIXED : 0);
+                    int flags = (all_vowelless ? F_VOWELLESS : 0) | (last_suffixed ? F_SUFFIXED : 0);
                     const char *skeleton = lines + line_offsets[names[c] + 1] - record[2];
-                    s = word_bound(&qj, joined, lb, skeleton, record[2], flags, NULL, 0, threshold, &p);
+                    s = word_bound(&qj, joined, lb, skeleton, record[2], flags, NULL, 0, bar, &p);
                 }
+                if (factor < 1.0 && named && s < p.named_sim) s = p.named_sim; /* not settled by the caller */
                 if (s > value) value = s;
                 value += epsilon;
-                if (value < threshold && threshold <= p.named_sim && (bits & N_JOINED_NAMED))
+                if (factor == 1.0 && value < bar && bar <= p.named_sim && named)
                     value = -1.0 - value; /* see the docstring */
             } else {
                 value += epsilon;
             }
+            if (value > 0 && value < Py_HUGE_VAL) value *= factor;
         }
         PyObject *v = PyFloat_FromDouble(value);
         if (!v) { Py_CLEAR(result); goto done; }
@@ -396,6 +472,7 @@ done:
     PyMem_Free(memo.ids);
     PyMem_Free(memo.sims);
     PyMem_Free(query_best);
+    PyMem_Free(pairable);
     PyMem_Free(masks);
     return result;
 }

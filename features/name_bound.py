@@ -26,15 +26,18 @@ whenever both names have a word left. For every word k of either name let `s_k` 
 `sim_bound` between k and a word of the other name; k is *pairable* when `s_k >= floor`. A pair
 contributes `sim(i,j)(w_i + w_j) <= s_i·w_i + s_j·w_j`, and both of its words are pairable. So,
 with S the set of paired words, `aligned <= R(S, w) = Σ_S s_k·w_k / (Σ_S w_k + c·Σ_notS w_k)`,
-where `c = CONFLICT_COST` when both names have an unpairable word (such words are left whatever
-the alignment) and `c = extra_cost` otherwise (a smaller cost only raises the ratio). Role
-constraints and the one-to-one pairing only restrict S further, so they are ignored. Weights:
+where `c = CONFLICT_COST` when both names have a word left whatever the alignment (an unpairable
+word, or more pairable words than the other name has) and `c = extra_cost` otherwise (a smaller
+cost only raises the ratio). Pairs are one-to-one, so S holds at most as many words of either
+name as the other has pairable words; which is what keeps the bound of a long query against a
+short name low. Role constraints only restrict S further, so they are ignored. Weights:
 each word's weight lies in `[lo_k, hi_k]`: exact (`_weight`) for the query's words and for
 persons, and for a company's listed word full or half as rigour does or does not call it
 generic, which is not looked up here. The bound is `max R(S, w)` over every S of pairable words
 and every weight in its interval, computed exactly by Dinkelbach's iteration: for a fixed λ,
 `Σ_S (s_k − λ)·w_k − λ·c·Σ_notS w_k` is a sum of one term per word, maximised word by word
-(in S at `hi` when `s_k >= λ`, at `lo` otherwise, or out at `lo`); λ rises strictly to the
+(in S at `hi` when `s_k >= λ`, at `lo` otherwise, or out at `lo`; of each name's words, the
+ones that gain most from being in S, as many as may be); λ rises strictly to the
 maximum ratio in a few steps (at most one per subset, so it ends; capped all the same).
 
 *Run-together form.* `joined <= sim_bound(A, B)` for the joined words, as for a pair of words.
@@ -46,12 +49,14 @@ name pairs.
 
 from __future__ import annotations
 
+import heapq
+
 from rigour import env as rigour_env
 from rigour.text.distance import raw_levenshtein as _distance
 
 from features.name_skeletons import parse
 from features.names import (
-    CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_EXTRA_COST, PERSON_SCHEMAS,
+    CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES, ONE_SIDED_NUMBERS, PERSON_EXTRA_COST, PERSON_SCHEMAS,
     SAME_NAME_SIMILARITY, TYPO_COST, _VOWELS, NameKey, _edits, _numbers, _weight, name_ids, skeleton,
     token_similarity,
 )
@@ -88,23 +93,31 @@ def sim_bound(a: str, sa: str, b: str, sb: str, named_a: bool) -> float:
     return edit
 
 
-def max_ratio(terms: list[tuple[float, float, float]], fixed: float, cost: float) -> float:
+def max_ratio(terms: list[tuple[float, float, float]], fixed: float, cost: float, split: int | None = None) -> float:
     """max over S ⊆ terms and w_k ∈ [lo_k, hi_k] of Σ_S s_k w_k / (Σ_S w_k + cost·(Σ_notS w_k + fixed)).
 
     `terms` are the pairable words as (s_k, lo_k, hi_k); `fixed` is the (lowest) weight of the
-    words that cannot pair. Dinkelbach's iteration (see the module's docstring); 1.0 (always an
-    upper bound) should it not settle within `_MAX_STEPS`.
+    words that cannot pair. With `split`, terms[:split] are one name's words and terms[split:]
+    the other's, and S holds at most as many of either as the other has (a pair is one word of
+    each). Dinkelbach's iteration (see the module's docstring); 1.0 (always an upper bound)
+    should it not settle within `_MAX_STEPS`.
     """
+    sides = (terms,) if split is None else (terms[:split], terms[split:])
+    most = len(terms) if split is None else min(split, len(terms) - split)
     lam = 0.0
     for _ in range(_MAX_STEPS):
         num = den = 0.0
-        for s, lo, hi in terms:
-            w = hi if s >= lam else lo
-            if (s - lam) * w >= -lam * cost * lo:  # in S
-                num += s * w
-                den += w
-            else:
-                den += cost * lo
+        for side in sides:
+            gains = []  # of moving a term into S: (gain, its numerator, its change of the denominator)
+            for s, lo, hi in side:
+                w = hi if s >= lam else lo
+                out = cost * lo
+                den += out
+                if (s - lam) * w >= -lam * out:  # better in S
+                    gains.append(((s - lam) * w + lam * out, s * w, w - out))
+            for _, n, d in (heapq.nlargest(most, gains) if len(gains) > most else gains):
+                num += n
+                den += d
         den += cost * fixed
         if den <= 0.0:
             return 0.0
@@ -242,7 +255,7 @@ class QueryBound:
             return 1.0 if self.query.tokens == listed.tokens else 0.0
         person = schema in PERSON_SCHEMAS
         best_a = [0.0] * len(q.words)
-        terms: list[tuple[float, float, float]] = []
+        terms: list[tuple[float, float, float]] = []  # the listed name's pairable words, then the query's
         fixed = 0.0
         left_b = False
         memo = q.memo
@@ -264,13 +277,18 @@ class QueryBound:
                 fixed += lo
                 left_b = True
         left_a = False
+        split = len(terms)
         for s, w in zip(best_a, q.weights):
             if s >= FLOOR:
                 terms.append((s, w, w))
             else:
                 fixed += w
                 left_a = True
-        score = max_ratio(terms, fixed, CONFLICT_COST if left_a and left_b else q.cost) if terms else 0.0
+        # A pairing pairs as many words of each name: the name with more pairable words has some left.
+        left_a = left_a or len(terms) - split > split
+        left_b = left_b or split > len(terms) - split
+        cost = CONFLICT_COST if left_a and left_b else q.cost
+        score = max_ratio(terms, fixed, cost, split) if terms else 0.0
         if len(q.words) != len(wb) and score < 1.0:
             if q.joined_skeleton is None:
                 q.joined_skeleton = self.lexicon.skeleton(q.joined)
@@ -280,5 +298,5 @@ class QueryBound:
                 joined_skeleton = skeleton(joined)
             score = max(score, sim_bound(q.joined, q.joined_skeleton, joined, joined_skeleton, q.joined_named))
         if na != nb:
-            score *= 0.8
+            score *= ONE_SIDED_NUMBERS
         return score + EPSILON

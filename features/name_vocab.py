@@ -45,13 +45,16 @@ from features._blocking import locate
 from features.hashing import key64
 from features.name_skeletons import TABLE as SKELETONS, parse
 from features.names import (
-    _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_SCHEMAS, _weight, is_generic, name_ids, skeleton, word_block_keys,
+    _ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, NO_NAME_IDS, PERSON_SCHEMAS, _weight, is_generic, name_ids, skeleton,
+    word_block_keys,
 )
 from features.stringtable import StringTable
 
 DIGITS, ROMAN, SUFFIXED, VOWELLESS, NAMED, GENERIC, NONASCII = (1 << i for i in range(7))  # as in _prefilter.c
-ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII, JOINED_NAMED, PERSON = 1, 2, 4, 8, 16, 32  # as in _prefilter.c
+# As in _prefilter.c, which finds ALL_VOWELLESS and ENDS_SUFFIXED from the words it keeps of a name instead.
+ALL_VOWELLESS, NUMBERED, ENDS_SUFFIXED, ANY_NONASCII, JOINED_NAMED, PERSON = 1, 2, 4, 8, 16, 32
 HEADER = 4  # ints before a name record's word ids
+BITS = 3  # where its bits are among them
 QUERY_WORDS_KEPT = 100_000  # query words whose facts `NameVocab.facts` keeps
 
 
@@ -140,7 +143,7 @@ def _write_name_records(directory: Path, word_ids: np.ndarray, offsets: np.ndarr
         records[starts] = counts
         records[starts + 1] = by_name(lengths[word_ids], np.add)
         records[starts + 2] = joined_skeleton
-        records[starts + 3] = bits
+        records[starts + BITS] = bits
         records[np.arange(len(word_ids)) + HEADER * (np.repeat(np.arange(len(counts)), counts) + 1)] = word_ids
     np.save(directory / "name_records.npy", records)
     np.save(directory / "name_records_offsets.npy", np.append(starts, len(records)).astype(np.int64))
@@ -191,6 +194,12 @@ class NameVocab:
         return WordFacts(self.skeletons[i], int(self.flags[i]), self._coded.get(i, b""), float(self.weights[True][i]),
                          float(self.weights[False][i]), tuple(positions[offsets[i]: offsets[i + 1]].tolist()))
 
+    def name_bits(self, names: np.ndarray) -> np.ndarray:
+        """The `ALL_VOWELLESS`... bits of each of `names` (name indices), unchecked: of names
+        `_prefilter.bound` has read."""
+        records, offsets = self.arrays[:2]
+        return records[offsets[names] + BITS]
+
     def block_positions(self, keys: Iterable[str]) -> tuple[int, ...]:
         """Where `keys` (blocking keys) are in the snapshot's blocking index, those it has."""
         return _positions(self.block_index, keys)
@@ -213,4 +222,4 @@ class NameVocab:
 
     def name_ids(self, word: str) -> frozenset[str]:
         i = self.index.get(word)
-        return name_ids(word) if i is None else self.name_id_sets.get(i, frozenset())
+        return name_ids(word) if i is None else self.name_id_sets.get(i, NO_NAME_IDS)

@@ -25,6 +25,7 @@ from rigour import env as rigour_env
 from rigour.text.distance import raw_levenshtein
 from rigour.text.translit import ascii_text
 
+from features import translit_han
 from features.translit import ascii_word
 
 # The single score above which two names are taken to be the same party (see `name_eval`).
@@ -46,6 +47,8 @@ TYPO_COST = 1.0
 PERSON_EXTRA_COST = 0.3
 EXTRA_COST = 0.7
 GENERIC_WEIGHT = 0.5
+# The share of its words' score a name keeps when it has a number the other lacks ("Fund 2", "Fund").
+ONE_SIDED_NUMBERS = 0.8
 _GENERIC_SYMBOLS = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, SymbolCategory.ORG_CLASS})
 _NAME_SYMBOLS = frozenset({SymbolCategory.NAME, SymbolCategory.NICK})
 # Two words that rigour's name database (from Wikidata) files under one name ("Ted" and
@@ -304,19 +307,32 @@ def name_roles(tokens: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(roles)
 
 
+# A letter of each script the transliterators know, whose tables load on first use (Han's: ~0.1 s).
+_SCRIPTS = "ā α ж ѣ ա א ا ܐ ހ अ অ ਅ અ ଅ அ అ ಅ അ අ ก ກ ཀ က ა 가 ሀ Ꭰ ᐁ ក ᠠ あ ア ㄅ 中 ꀀ"
+
+
 def warm_up() -> None:
-    """Load rigour's name data now (about 8 s, once per process): done in gunicorn's preloading
-    master, every worker, a replacement for a crashed one too, inherits it instead of making its
-    first request wait."""
+    """Load rigour's name data and the transliterators' tables now (about 10 s, once per process):
+    done in gunicorn's preloading master, every worker, a replacement for a crashed one too,
+    inherits them instead of making its first request wait."""
     analyze_names(NameTypeTag.PER, ["warm"], phonetics=False, numerics=False, consolidate=False)
     analyze_names(NameTypeTag.ORG, ["warm"])
+    for letter in _SCRIPTS.split():
+        ascii_text(letter)
+    translit_han.load()
+
+
+# One empty set for the words without name ids, most of them: each set is an object the garbage
+# collector walks, and the memo below holds 200,000.
+NO_NAME_IDS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=200_000)
 def name_ids(token: str) -> frozenset[str]:
     """The given names and nicknames rigour knows `token` as (Wikidata ids), empty for most words."""
     names = analyze_names(NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False)
-    return frozenset(span.symbol.id for name in names for span in name.spans if span.symbol.category in _NAME_SYMBOLS)
+    ids = frozenset(span.symbol.id for name in names for span in name.spans if span.symbol.category in _NAME_SYMBOLS)
+    return ids or NO_NAME_IDS
 
 
 @lru_cache(maxsize=100_000)
@@ -406,7 +422,7 @@ def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None
     if len(wa) != len(wb):
         score = max(score, token_similarity("".join(wa), "".join(wb)))
     if na != nb:  # a number on one side only: maybe a branch or a successor
-        score *= 0.8
+        score *= ONE_SIDED_NUMBERS
     return score
 
 

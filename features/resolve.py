@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from features.identifiers import Identifier
 from features.name_bound import QueryBound
-from features.name_prefilter import LooseQuery, loose_upper
+from features.name_prefilter import MAX_QUERY_WORDS, LooseQuery, loose_upper
 from features.names import NameKey, compare_names, name_key
 from features.shipment import Party
 from features.snapshot import Snapshot
@@ -50,6 +50,10 @@ def _by_name(name: str, country: str | None, snapshot: Snapshot, threshold: floa
     is (a Roman numeral is a series in a company's name, not in a person's). A name match in
     another country scores 0.9 of its similarity: weaker evidence.
 
+    Blocking and comparison read the query's first `MAX_QUERY_WORDS` words, whatever its length
+    (a name of 300 Chinese characters is 300 words), so that no name costs more than such a one;
+    the exact index is searched with all of them, at the cost of one look-up.
+
     Candidates are compared with `compare_names` only when `QueryBound.upper`, a cheap upper
     bound on their score, says they may reach the threshold, highest bound first, and only while
     they may still beat (or tie with) the best score found: the result is that of comparing every
@@ -66,7 +70,7 @@ def _by_key(snapshot: Snapshot, query: NameKey, country: str | None, threshold: 
     if exact:
         scored = [(row, 1.0, query) for row in exact]
     else:
-        scored = _bounded(query, country, snapshot, threshold)
+        scored = _bounded(NameKey(query.tokens[:MAX_QUERY_WORDS]), country, snapshot, threshold)
     best: Resolution | None = None
     for row, score, key in scored:
         if score < threshold or (score := _placed(score, country, snapshot, row)) < threshold:

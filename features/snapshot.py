@@ -17,6 +17,7 @@ from features.name_skeletons import TABLE
 from features.name_vocab import NameVocab
 from features.names import NameKey, block_keys
 from features.snapshot_build import EPOCH, FORMAT, MAX_POSTING, UNKNOWN_DATE
+from features.snapshot_meta import check_meta, read_meta
 from features.stringtable import StringTable
 
 CANDIDATES = 25
@@ -32,9 +33,10 @@ class Snapshot:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         try:
-            self.meta = json.loads((self.directory / "meta.json").read_text())
+            self.meta = read_meta(self.directory)  # ValueError unless the shape its readers take
             if self.meta.get("format") != FORMAT:
                 raise SnapshotError(f"{directory}: snapshot format {self.meta.get('format')}, expected {FORMAT}")
+            check_meta(self.meta)
             # Mapped read-only, but as plain arrays: slicing an np.memmap costs microseconds more
             # per slice (its __array_finalize__), and resolution slices a dozen times per query.
             load = lambda name: np.asarray(np.load(self.directory / f"{name}.npy", mmap_mode="r"))  # noqa: E731

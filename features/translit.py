@@ -23,6 +23,9 @@ import string
 
 from rigour.text.translit import ascii_text
 
+from features.translit_han import han_ascii
+from features.translit_hangul import hangul_ascii, is_hangul
+
 # rigour's transliteration of each letter on its own and inside words (checked by the tests).
 _LETTERS = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
@@ -44,7 +47,12 @@ _FINAL = re.compile(f"[иы]й(?![{LETTERS}])")
 
 def ascii_word(word: str) -> str:
     """rigour's `ascii_text(word)`, without rigour's cost when every character of the word is
-    in the table (`word` is one word: a space is outside the table)."""
+    in the table (`word` is one word: a space is outside the table), a Hangul syllable
+    (`features.translit_hangul`) or a Han character (`features.translit_han`)."""
+    if is_hangul(word):
+        return hangul_ascii(word)
+    if (han := han_ascii(word)) is not None:
+        return han
     if not word or word.strip(_KNOWN):  # empty, or some character outside the table
         return ascii_text(word)
     if "й" in word:

@@ -1,35 +1,57 @@
 """Model files: skops (no pickle: loading never runs code) plus a JSON model card.
 
-A model directory holds `model.skops` and `card.json`. A file whose types are not on our
-allowlist, or that does not load as one of our model kinds matching its card, is refused.
+A model directory holds `model.skops` and `card.json`. A file naming any type or function that
+is not on our allowlist, or that does not load as one of our model kinds matching its card, is
+refused; so is a card that is not a JSON object with its fields of their types.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
+from zipfile import ZipFile
 
+import numpy as np
 import skops.io as sio
+from skops.io._audit import Node, get_tree
+from skops.io._utils import read_schema
+from sklearn._loss._loss import CyHalfBinomialLoss
+from sklearn._loss.link import Interval, LogitLink
+from sklearn._loss.loss import HalfBinomialLoss
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
+from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import LabelEncoder, TargetEncoder
 
 from model.classifier import DiversionModel
+from model.encoding import CategoryEncoder
 from model.history_model import HistoryModel
+from model.shapes import ShapeTables
 from model.spec import FeatureSpec
 
-# The only non-standard types a model of ours contains (checked by a test on a fresh model of each kind).
-TRUSTED_TYPES = [
-    "model.classifier.DiversionModel",
-    "model.history_model.HistoryModel",
-    "model.encoding.CategoryEncoder",
-    "model.shapes.ShapeTables",
-    "sklearn.model_selection._split.KFold",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-]
+# Everything a model of ours is made of, as skops names it, and nothing else: our classes; the
+# scikit-learn parts they hold (the boosted trees with their binning, loss and link, the target
+# encoder and its folds); the plain data in between. Not even what skops trusts by default (an
+# OrderedDict, every scikit-learn estimator) is trusted beyond it. A test checks that a fresh
+# model of each kind is made of exactly these.
+TRUSTED_TYPES = sorted(f"{t.__module__}.{t.__qualname__}" for t in (
+    DiversionModel, HistoryModel, CategoryEncoder, ShapeTables,
+    HistGradientBoostingClassifier, TreePredictor, _BinMapper, HalfBinomialLoss, CyHalfBinomialLoss, LogitLink, Interval,
+    LabelEncoder, TargetEncoder, KFold,
+    dict, list, tuple, str, np.ndarray, np.float64, np.uint64, np.random.Generator,
+))
 MODEL_KINDS = (DiversionModel, HistoryModel)
 Model = DiversionModel | HistoryModel
 MODEL_FILE, CARD_FILE = "model.skops", "card.json"
 # Bumped when a model's attributes change meaning; older files are refused with "retrain".
 MODEL_FORMAT = 2
+# The card's fields this code reads, each of the type it reads (checked when present: a card
+# need not hold them all, a model of ours is refused without `format`, `sha256` and `features`).
+CARD_FIELDS = {"format": int, "sha256": str, "features": list, "name": str, "created": str,
+               "training_data": dict, "metrics": dict}
 
 
 class ModelFileError(RuntimeError):
@@ -54,10 +76,37 @@ def save_model(model: Model, card: dict, directory: Path) -> dict:
 
 
 def load_card(directory: Path) -> dict:
+    """The model card: a JSON object whose fields of CARD_FIELDS have their types, else ModelFileError."""
     try:
-        return json.loads((directory / CARD_FILE).read_text())
-    except (OSError, ValueError) as exc:
+        card = json.loads((directory / CARD_FILE).read_text())
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: brackets nested too deep
         raise ModelFileError(f"{directory}: no readable model card ({exc})") from exc
+    if not isinstance(card, dict):
+        raise ModelFileError(f"{directory}: the model card is not a JSON object")
+    wrong = [field for field, kind in CARD_FIELDS.items() if field in card and not isinstance(card[field], kind)]
+    if wrong:
+        raise ModelFileError(f"{directory}: the model card's {wrong[0]!r} is not of type {CARD_FIELDS[wrong[0]].__name__}")
+    return card
+
+
+def untrusted_types(data: bytes, trusted: list[str] = TRUSTED_TYPES) -> list[str]:
+    """The types and functions a skops file names beyond `trusted`: skops' own audit of the file
+    (which never imports or builds anything), with every node trusting `trusted` alone in place
+    of the defaults skops adds to it (so `trusted=[]` lists everything the file names)."""
+    with ZipFile(io.BytesIO(data)) as archive:
+        schema, context = read_schema(archive)
+        tree = get_tree(schema, context, trusted=None)
+    trusted, seen, stack = list(trusted), set(), [tree]
+    while stack:  # every node, as Node.get_unsafe_set walks them (memoized ones may recur)
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.trusted = trusted
+        for child in node.children.values():
+            children = child if isinstance(child, list) else child.values() if isinstance(child, dict) else (child,)
+            stack.extend(c for c in children if isinstance(c, Node))
+    return sorted(tree.get_unsafe_set())
 
 
 def load_model(directory: Path) -> tuple[Model, dict]:
@@ -68,12 +117,13 @@ def load_model(directory: Path) -> tuple[Model, dict]:
         raise ModelFileError(f"{directory}: model format {card.get('format')}, this version reads {MODEL_FORMAT}; "
                              "retrain it with `diversion-risk train`")
     try:
-        if file_sha256(path) != card.get("sha256"):
+        data = path.read_bytes()  # read once: what is checked is what is loaded
+        if hashlib.sha256(data).hexdigest() != card.get("sha256"):
             raise ModelFileError(f"{path}: SHA-256 differs from the model card; the file was changed or damaged")
-        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        untrusted = untrusted_types(data)
         if untrusted:
-            raise ModelFileError(f"{path}: refusing types not ours: {', '.join(sorted(untrusted))}")
-        model = sio.load(path, trusted=TRUSTED_TYPES)
+            raise ModelFileError(f"{path}: refusing types not ours: {', '.join(untrusted)}")
+        model = sio.load(io.BytesIO(data), trusted=TRUSTED_TYPES)
     except ModelFileError:
         raise
     except Exception as exc:  # skops raises many types on a damaged archive; all mean "not loadable"

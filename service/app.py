@@ -11,28 +11,23 @@ from flask import Flask
 
 from features import names
 from features.reference import load_reference
-from service import auth, cors, logs, observe, problems, ratelimit
+from service import auth, cors, logs, observe, problems, ratelimit, strict_json
+from service.headers import API_CSP, DOCS_CSP, SECURITY_HEADERS
 from service.home import Home
 from service.routes import decisions, docs, meta, score
 from service.runtime import Runtime
 from service.services import Services
 from service.settings import Settings
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-API_CSP = "default-src 'none'; frame-ancestors 'none'"
-DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
-
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, MAX_BATCH=settings.max_batch)
+    app.json = strict_json.Provider(app)  # no NaN or Infinity in a response
+    app.url_map.merge_slashes = False  # "a//b" is a 404 problem, not an HTML redirect to "a/b"
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, MAX_BATCH=settings.max_batch,
+                      MAX_BATCH_PARTIES=settings.max_batch_parties, MAX_BATCH_NAME_CHARS=settings.max_batch_name_chars)
     names.warm_up()  # rigour's name data, now: a preloading master shares one copy with its workers
     runtime = Runtime(Home(settings), load_reference())
     # Likewise the snapshot and the model; loading them also takes all of it out of the garbage

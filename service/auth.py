@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from flask import current_app, g, request
 
+from service.keys import Caller
 from service.problems import Problem
 from service.routes.common import services
 
@@ -31,6 +32,13 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def presented_caller() -> Caller | None:
+    """The caller of the `Authorization: Bearer` key sent, None without a valid one. Public routes
+    may ask too: /readyz shows worker ids to an admin key only."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    return services().keys.authenticate(key.strip()) if scheme.lower() == "bearer" else None
+
+
 def authenticate() -> None:
     """before_request: 401 without a valid key, 403 without the route's scope."""
     view = current_app.view_functions.get(request.endpoint or "")
@@ -41,11 +49,9 @@ def authenticate() -> None:
     scopes = getattr(view, "scopes", None)
     if scopes == ():
         return
-    header = request.headers.get("Authorization", "")
-    scheme, _, key = header.partition(" ")
-    if not header:
+    if not request.headers.get("Authorization"):
         raise Problem(401, "Unauthorized", "Send an API key as `Authorization: Bearer KEY`.", headers=CHALLENGE)
-    caller = services().keys.authenticate(key.strip()) if scheme.lower() == "bearer" else None
+    caller = presented_caller()
     if caller is None:
         raise Problem(401, "Unauthorized", "The API key is malformed, unknown or revoked.",
                       headers={"WWW-Authenticate": CHALLENGE["WWW-Authenticate"] + ', error="invalid_token"'})

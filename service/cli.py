@@ -153,12 +153,26 @@ def models() -> None:
 @models.command("list")
 @pass_ctx
 def models_list(ctx: Context) -> None:
-    active = ctx.home.models.active()
-    for version in ctx.home.models.versions():
-        card = load_card(ctx.home.models.path(version))
+    """The models, the active one marked *. One whose card cannot be read is listed as such, and
+    the command fails after the list, as it does when the active pointer names no version."""
+    home, unreadable = ctx.home, []
+    try:
+        active = home.models.active()
+    except RegistryError as exc:
+        active, unreadable = None, [str(exc)]
+    for version in home.models.versions():
         mark = "*" if version == active else " "
-        click.echo(f"{mark} {version}  created={card.get('created')} data={card['training_data']['kind']} "
-                   f"pr_auc={card['metrics']['model'].get('pr_auc')}")
+        try:
+            card = load_card(home.models.path(version))
+        except ModelFileError as exc:
+            unreadable.append(str(exc))
+            click.echo(f"{mark} {version}  (card unreadable)")
+            continue
+        scores = card.get("metrics", {}).get("model")
+        click.echo(f"{mark} {version}  created={card.get('created')} data={card.get('training_data', {}).get('kind')} "
+                   f"pr_auc={scores.get('pr_auc') if isinstance(scores, dict) else None}")
+    if unreadable:
+        raise click.ClickException("; ".join(unreadable))
 
 
 @models.command("promote")
@@ -166,23 +180,25 @@ def models_list(ctx: Context) -> None:
 @pass_ctx
 def models_promote(ctx: Context, version: str) -> None:
     """Make VERSION (or the newest model named so) the active model; running services switch within a second."""
-    try:
-        version = ctx.home.find_model(version)
-        load_model(ctx.home.models.path(version))  # refuse a corrupt or foreign file before it is active
-        ctx.home.models.activate(version, "promote")
-    except (ModelFileError, RegistryError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(figures(active=version))
+    _activate_model(ctx, lambda: ctx.home.find_model(version), "promote")
 
 
 @models.command("rollback")
 @pass_ctx
 def models_rollback(ctx: Context) -> None:
     """Return to the model active before the current one."""
+    _activate_model(ctx, ctx.home.models.previous, "rollback")
+
+
+def _activate_model(ctx: Context, choose, note: str) -> None:
+    """Activate the model version `choose()` gives, refusing a corrupt or foreign file before it is active."""
     try:
-        click.echo(figures(active=ctx.home.models.rollback()))
-    except RegistryError as exc:
+        version = choose()
+        load_model(ctx.home.models.path(version))
+        ctx.home.models.activate(version, note)
+    except (ModelFileError, RegistryError) as exc:
         raise click.ClickException(str(exc)) from None
+    click.echo(figures(active=version))
 
 
 @main.command()
@@ -198,7 +214,7 @@ for command in (lists, *cli_store.COMMANDS):
 def run() -> None:
     try:
         main()
-    except SettingsError as exc:
+    except (SettingsError, RegistryError) as exc:  # a bad setting, or a home that is not as it should be
         raise SystemExit(f"error: {exc}") from None
 
 

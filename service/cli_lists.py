@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import sys
@@ -38,7 +37,7 @@ def lists() -> None:
 
 
 def _snapshot_figures(ctx: Context, version: str, **extra) -> str:
-    meta = json.loads((ctx.home.lists.path(version) / "meta.json").read_text())
+    meta = ctx.home.snapshot_meta(version)
     return figures(version=version, **extra, sources=len(meta["sources"]), lists_as_of=oldest_as_of(meta["sources"]),
                    **meta["counts"])
 
@@ -76,10 +75,13 @@ def lists_remove(ctx: Context, name: str) -> None:
 @pass_ctx
 def lists_status(ctx: Context) -> None:
     """The active snapshot: one line per source (format, counts, as of, fetched at, sha256, last sync)."""
-    version = ctx.home.lists.active()
+    try:
+        version = ctx.home.lists.active()
+        meta = version and ctx.home.snapshot_meta(version)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
     if version is None:
         raise click.ClickException("no active lists snapshot; run `diversion-risk lists import FILE...` or `lists sync`")
-    meta = json.loads((ctx.home.lists.path(version) / "meta.json").read_text())
     state = read_sync_state(ctx.home.sources)
     for s in meta["sources"]:
         sync = state.get(s["name"], {})

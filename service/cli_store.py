@@ -31,6 +31,20 @@ class Timestamp(click.ParamType):
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
+# An export covers one tenant unless told otherwise, so no file mixes tenants by accident.
+TENANT = click.option("--tenant", help="export this tenant's decisions")
+ALL_TENANTS = click.option("--all-tenants", is_flag=True, help="export every tenant's decisions (instead of --tenant)")
+
+
+def export_tenant(tenant: str | None, all_tenants: bool) -> str | None:
+    """The tenant an export covers (None: all), from exactly one of --tenant T and --all-tenants."""
+    if all_tenants and tenant is not None:
+        raise click.UsageError("give --tenant T or --all-tenants, not both")
+    if not all_tenants and not tenant:
+        raise click.UsageError("say whose decisions to export: --tenant T (one tenant) or --all-tenants")
+    return tenant
+
+
 def database() -> Database:
     """The store named by the settings, migrated to the newest schema."""
     db = Database(Settings.from_env())
@@ -52,13 +66,13 @@ def db_upgrade() -> None:
 
 @click.group("keys")
 def keys_group() -> None:
-    """API keys: each belongs to a tenant and holds scopes (score, read, admin)."""
+    """API keys: each belongs to a tenant and holds scopes (score, read, metrics, admin)."""
 
 
 @keys_group.command("create")
 @click.argument("name")
 @click.option("--tenant", default="default", show_default=True, help="the tenant whose decisions the key sees")
-@click.option("--scopes", default="score,read", show_default=True, help="comma-separated: score, read, admin")
+@click.option("--scopes", default="score,read", show_default=True, help="comma-separated: score, read, metrics, admin")
 def keys_create(name: str, tenant: str, scopes: str) -> None:
     """Create a key; it is printed once, alone on the last line, and stored only as a hash."""
     try:
@@ -96,11 +110,14 @@ def decisions_group() -> None:
 @decisions_group.command("export")
 @click.option("--since", type=Timestamp(), required=True)
 @click.option("--until", type=Timestamp(), help="exclusive (default: now)")
-@click.option("--tenant", help="only this tenant's decisions (default: all)")
+@TENANT
+@ALL_TENANTS
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="file to write (default: stdout)")
-def decisions_export(since, until, tenant, fmt: str, out: Path | None) -> None:
-    """Write the decisions made in [since, until) with their latest outcomes."""
+def decisions_export(since, until, tenant, all_tenants: bool, fmt: str, out: Path | None) -> None:
+    """Write the decisions made in [since, until) with their latest outcomes (CSV cells that a
+    spreadsheet would take for a formula start with a single quote)."""
+    tenant = export_tenant(tenant, all_tenants)
     rows = Decisions(database()).export(since, until, tenant)
     if out is None:
         write_decisions(rows, sys.stdout, fmt)
@@ -113,11 +130,13 @@ def decisions_export(since, until, tenant, fmt: str, out: Path | None) -> None:
 @click.command("export-training")
 @click.option("--since", type=Timestamp(), required=True)
 @click.option("--until", type=Timestamp(), help="exclusive (default: now)")
-@click.option("--tenant", help="only this tenant's decisions (default: all)")
+@TENANT
+@ALL_TENANTS
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="the CSV to write")
-def export_training(since, until, tenant, out: Path) -> None:
+def export_training(since, until, tenant, all_tenants: bool, out: Path) -> None:
     """Write the decisions settled by an outcome as a training CSV, with its mapping YAML next to it
     (OUT with the suffix .mapping.yaml)."""
+    tenant = export_tenant(tenant, all_tenants)
     result = write_training(Decisions(database()).export(since, until, tenant), out)
     click.echo(f"rows={result['rows']} positives={result['positives']} file={out} mapping={result['mapping']}")
 

@@ -14,11 +14,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 
 from features.shipment import Shipment
+from service import strict_json
 from service.db import Database
 from service.keys import Caller
 from service.tables import Decision, Outcome, utcnow
@@ -26,8 +28,8 @@ from service.tables import Decision, Outcome, utcnow
 
 def canonical_json(shipment: Shipment) -> str:
     """One text per loaded shipment: sorted keys, no spaces, dates in ISO form, UTF-8 as is."""
-    return json.dumps(dataclasses.asdict(shipment), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=lambda value: value.isoformat())
+    return strict_json.dumps(dataclasses.asdict(shipment), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                             default=lambda value: value.isoformat())
 
 
 def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -41,6 +43,11 @@ def wire_time(value: dt.datetime) -> str:
     return value.replace(tzinfo=dt.timezone.utc).isoformat(timespec="microseconds")
 
 
+# A cursor is "d" and a decision's seq (a 64-bit sequence on PostgreSQL), in unpadded URL-safe base64.
+CURSOR = re.compile(r"d(0|[1-9][0-9]{0,18})")
+MAX_SEQ = 2**63 - 1
+
+
 def encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"d{seq}".encode()).decode().rstrip("=")
 
@@ -48,10 +55,11 @@ def encode_cursor(seq: int) -> str:
 def decode_cursor(cursor: str) -> int | None:
     """The position a cursor stands for, or None if it is not one this service issued."""
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    return int(text[1:]) if text.startswith("d") and text[1:].isdigit() else None
+    match = CURSOR.fullmatch(text)
+    return int(match.group(1)) if match and int(match.group(1)) <= MAX_SEQ else None
 
 
 def _outcome(row: Outcome) -> dict:
@@ -73,11 +81,15 @@ class Decisions:
     def __init__(self, db: Database):
         self.db = db
 
-    def record(self, caller: Caller, scored: list[tuple[Shipment, dict]]) -> None:
-        """Store each (shipment, response result) in one transaction; raises if it cannot commit."""
+    def record(self, caller: Caller, scored: list[tuple[Shipment, dict]],
+               claim: Callable[[Connection], None] | None = None) -> None:
+        """Store each (shipment, response result) in one transaction; raises if it cannot commit.
+        `claim` runs first in that transaction (an Idempotency-Key's claim: held with the decisions or not at all)."""
         now = utcnow()
         rows = []
         for shipment, result in scored:
+            # A number that is not finite is neither JSON nor a score: a bug, refused before writing.
+            strict_json.dumps([result["score"], result["base"], result["signals"], result["reasons"]])
             text = canonical_json(shipment)
             rows.append(dict(
                 id=result["decision_id"], created_at=now, tenant=caller.tenant, key_id=caller.key_id,
@@ -87,6 +99,8 @@ class Decisions:
             ))
         # A Core insert: the ORM's unit of work costs more than the insert itself on every request.
         with self.db.engine.begin() as connection:
+            if claim is not None:
+                claim(connection)
             connection.execute(insert(Decision), rows)
 
     def get(self, tenant: str, decision_id: str) -> dict | None:

@@ -10,20 +10,28 @@ command reads the pair as it is. Columns of the training CSV:
     consignee_identifier (of the scheme most common in the file; the mapping names that scheme),
     consignee_incorporation_date, value (sum of the items' declared values), currency,
     score, band, model_version (what the service said: informative, not features), outcome (the label)
+
+Every CSV cell is spreadsheet-safe (`spreadsheet_safe`): a shipment id or party name is the
+client's text, and a spreadsheet opening the file would run one that starts like a formula
+(CSV injection). Such a text gets a leading single quote, OWASP's advice: the spreadsheet shows
+it as text, and a program reading the CSV sees the quote. JSON Lines are written as stored.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
 import yaml
 
+from service import strict_json
+
 SETTLED = ("confirmed_diversion", "cleared")
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DECISION_COLUMNS = ("decision_id", "created_at", "tenant", "key_id", "shipment_id", "score", "band", "base",
                     "reason_codes", "model_version", "lists_version", "input_sha256", "outcome", "outcome_source",
                     "outcome_at", "input")
@@ -32,23 +40,33 @@ TRAINING_COLUMNS = ("decision_id", "date", "origin_country", "destination_countr
                     "consignee_incorporation_date", "value", "currency", "score", "band", "model_version", "outcome")
 
 
+def spreadsheet_safe(value):
+    """The cell a spreadsheet shows as text: a text starting like a formula gets a leading single
+    quote; numbers (a negative base is no formula) and other texts are kept."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def csv_rows(out: TextIO, columns: tuple[str, ...]) -> Callable[[dict], None]:
+    """Write the header of a CSV with `columns`; returns what writes a row of it, spreadsheet-safe."""
+    writer = csv.DictWriter(out, columns)
+    writer.writeheader()
+    return lambda row: writer.writerow({column: spreadsheet_safe(value) for column, value in row.items()})
+
+
 def write_decisions(decisions: Iterable[dict], out: TextIO, fmt: str) -> int:
     """Every decision as a JSON line (complete) or a CSV row (flat, the input as JSON text); returns the count."""
     count = 0
-    writer = None
-    if fmt == "csv":
-        writer = csv.DictWriter(out, DECISION_COLUMNS)
-        writer.writeheader()
+    write_row = csv_rows(out, DECISION_COLUMNS) if fmt == "csv" else None
     for decision in decisions:
-        if writer is None:
-            out.write(json.dumps(decision, ensure_ascii=False, sort_keys=True) + "\n")
+        if write_row is None:
+            out.write(strict_json.dumps(decision, ensure_ascii=False, sort_keys=True) + "\n")
         else:
             outcome = decision["outcome"] or {}
-            writer.writerow({**{k: decision[k] for k in DECISION_COLUMNS if k in decision},
-                             "reason_codes": ";".join(r["code"] for r in decision["reasons"]),
-                             "outcome": outcome.get("outcome", ""), "outcome_source": outcome.get("source", ""),
-                             "outcome_at": outcome.get("recorded_at", ""),
-                             "input": json.dumps(decision["input"], ensure_ascii=False, sort_keys=True)})
+            write_row({**{k: decision[k] for k in DECISION_COLUMNS if k in decision},
+                       "reason_codes": ";".join(r["code"] for r in decision["reasons"]),
+                       "outcome": outcome.get("outcome", ""), "outcome_source": outcome.get("source", ""),
+                       "outcome_at": outcome.get("recorded_at", ""),
+                       "input": strict_json.dumps(decision["input"], ensure_ascii=False, sort_keys=True)})
         count += 1
     return count
 
@@ -96,9 +114,9 @@ def write_training(decisions: Iterable[dict], out: Path) -> dict:
     scheme = schemes.most_common(1)[0][0] if schemes else None
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, TRAINING_COLUMNS)
-        writer.writeheader()
-        writer.writerows(_training_row(d, scheme) for d in settled)
+        write_row = csv_rows(handle, TRAINING_COLUMNS)
+        for decision in settled:
+            write_row(_training_row(decision, scheme))
     mapping_path = out.with_suffix(".mapping.yaml")
     header = f"# Mapping of {out.name}, written by `diversion-risk export-training`.\n"
     mapping_path.write_text(header + yaml.safe_dump(training_mapping(scheme), sort_keys=False))

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
+import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from features.lists import detect_format, get_format
+from features.lists import ListFormatError, detect_format, get_format
 from features.reference import Reference
 from features.snapshot_build import FORMAT, build_snapshot
 from features.snapshot import Snapshot, SnapshotError
-from model.persist import MODEL_FORMAT, load_card, save_model
+from features.snapshot_meta import check_meta, read_meta
+from model.persist import MODEL_FORMAT, ModelFileError, load_card, save_model
 from model.train import train_default
 from service import sources
 from service.registry import Registry, RegistryError
@@ -22,6 +24,7 @@ from service.settings import Settings
 
 
 BUNDLED = ("service", "data/default_lists")
+ABANDONED_AFTER = 86400  # seconds after which an untouched staging directory is a dead process's
 
 
 def bundled_sources() -> dict[str, list[Path]]:
@@ -50,13 +53,23 @@ class Home:
         if version is None:
             return {}
         try:
-            meta = json.loads((self.lists.path(version) / "meta.json").read_text())
-            listed = meta["sources"]
-        except (OSError, ValueError, KeyError, TypeError):
+            named = {s["name"]: s["version"] for s in read_meta(self.lists.path(version))["sources"] if s.get("version")}
+        except (OSError, ValueError, KeyError):
             raise RegistryError(f"the active lists snapshot {version} cannot be read; its sources would be lost: "
                                 "activate a readable one or import every source again") from None
-        named = [s for s in listed if isinstance(s, dict) and s.get("version")]
-        return {s["name"]: sources.load_manifest(self.sources, s["version"])[1] for s in named}
+        return {name: sources.load_manifest(self.sources, held)[1] for name, held in named.items()}
+
+    def snapshot_meta(self, version: str) -> dict:
+        """The metadata of lists snapshot `version`, if it is of this format and names each
+        source in full, as a home's snapshots do; else RegistryError."""
+        try:
+            meta = read_meta(self.lists.path(version))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"format {meta.get('format')!r}, this version reads {FORMAT}")
+            return check_meta(meta, complete=True)
+        except (OSError, ValueError) as exc:
+            raise RegistryError(f"the lists snapshot {version} cannot be read ({exc}); "
+                                "activate a readable one or import the lists again") from None
 
     def import_lists(self, files: Iterable[Path], fmt: str | None = None, source: str | None = None,
                      origin: str = "import") -> dict:
@@ -88,6 +101,8 @@ class Home:
             for name, (files, origin) in groups.items():
                 staged.append(sources.stage(self.sources, name, files, origin))
             return self.update_sources(staged, note="+".join(sorted({o for _, o in groups.values()})))
+        except ListFormatError as exc:
+            raise next((s.original(exc) for s in staged if s.holds(exc.path)), exc) from None
         finally:
             for item in staged:
                 sources.discard(item)  # adopted ones were moved away: nothing to remove
@@ -111,7 +126,17 @@ class Home:
         `removed` ones dropped, adopt the new sources, and activate it; `changed` says whether
         the active snapshot changed."""
         with self._lists_lock():  # an import and a sync at once: each keeps what the other activated
+            self._sweep_abandoned()
             return self._update_sources(staged, removed, note)
+
+    def _sweep_abandoned(self) -> None:
+        """Remove staging and download directories a killed process left behind: those untouched
+        for a day (a live one is younger: staging a source takes minutes at most)."""
+        cutoff = time.time() - ABANDONED_AFTER
+        for root in (self.lists.root, self.sources.root):
+            for path in root.glob(".*-*") if root.is_dir() else ():
+                if path.is_dir() and path.name.startswith((".stage-", ".download-")) and path.stat().st_mtime < cutoff:
+                    shutil.rmtree(path, ignore_errors=True)
 
     def _update_sources(self, staged: list[sources.Staged], removed: set[str], note: str) -> dict:
         held = {name: (self.sources.path(m["version"]), m) for name, m in self.held_sources().items() if name not in removed}
@@ -150,13 +175,19 @@ class Home:
         named = [v for v in self.models.versions() if v.rsplit("-", 1)[0] == name]
         if not named:
             raise RegistryError(f"no model named or versioned {name!r}; see `diversion-risk models list`")
-        return max(named, key=lambda v: load_card(self.models.path(v)).get("created", ""))
+        try:
+            return max(named, key=lambda v: load_card(self.models.path(v)).get("created", ""))
+        except ModelFileError as exc:
+            raise RegistryError(f"which model named {name!r} is the newest cannot be told ({exc}); give its version") from None
 
     def active_snapshot(self) -> Snapshot:
         version = self.lists.active()
         if version is None:
             raise RegistryError("no active lists snapshot; run `diversion-risk lists import FILE...`")
-        return Snapshot(self.lists.path(version))
+        try:
+            return Snapshot(self.lists.path(version))
+        except SnapshotError as exc:
+            raise RegistryError(f"the active lists snapshot cannot be read: {exc}") from None
 
     def train_default_model(self, reference: Reference, progress: Callable[[str], None]) -> str:
         model, card = train_default(reference, name="default", match_threshold=self.settings.match_threshold,
@@ -176,7 +207,11 @@ class Home:
             self.import_bundled()
         elif stale_lists:
             progress(f"the active lists snapshot {lists} was built by an older version: re-import your lists")
-        card = load_card(self.models.path(model)) if model else None
+        try:
+            card = load_card(self.models.path(model)) if model else None
+        except ModelFileError as exc:
+            raise RegistryError(f"the active model {model} cannot be read ({exc}); promote a readable one "
+                                "(`diversion-risk models list`) or train one") from None
         if card is None or (card.get("format") != MODEL_FORMAT and card.get("name") == "default"):
             progress("training the default model on SIMULATED data (about 30 s)")
             self.models.activate(self.train_default_model(reference, progress), "default")
@@ -198,10 +233,9 @@ class Home:
         """Whether a snapshot holds nothing but sources bundled with some version of the package
         (an older version's bundle included: those are rebuilt, not reported)."""
         try:
-            meta = json.loads((self.lists.path(version) / "meta.json").read_text())
+            listed = read_meta(self.lists.path(version)).get("sources", [])
         except (OSError, ValueError):
             return False
-        listed = meta.get("sources", [])
         return all(s.get("origin") == "bundled" or s.get("sha256") in RETIRED_BUNDLE for s in listed)
 
 

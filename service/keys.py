@@ -18,7 +18,9 @@ from sqlalchemy import bindparam, select
 from service.db import Database
 from service.tables import ApiKey, utcnow
 
-SCOPES = ("score", "read", "admin")  # admin holds every scope
+# `metrics` reads /metrics (counts over every tenant: for the operator's scraper, not a tenant);
+# admin holds every scope.
+SCOPES = ("score", "read", "metrics", "admin")
 KEY_FORMAT = re.compile(r"drk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})")
 TENANT_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 

@@ -2,6 +2,9 @@
 
 The request log has one line per request with its id, the key id, route, status and duration;
 request ids come from a valid `X-Request-ID` header (so a trace crosses services) or are made here.
+No line carries a request's content: the path is logged, never the body, and an exception is
+logged by its classes and frames without its message, which can quote the data it failed on
+(SQLAlchemy's lists the statement's parameters, PostgreSQL's a value, a ValueError its input).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 import logging
 import re
 import time
+import traceback
 import uuid
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -28,6 +32,21 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+    def formatException(self, exc_info) -> str:
+        """Without the messages (see the module's docstring)."""
+        return redacted(exc_info[1])
+
+
+def redacted(exc: BaseException) -> str:
+    """A traceback of `exc` and of what caused it, outermost first: frames and class names only."""
+    parts, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        kind = type(exc)
+        parts.append("".join(traceback.format_tb(exc.__traceback__)) + f"{kind.__module__}.{kind.__qualname__}")
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    return "\n-- cause --\n".join(parts)
 
 
 # gunicorn's own messages (start, worker boots and deaths) as JSON lines too. gunicorn 27 merges

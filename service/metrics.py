@@ -23,6 +23,9 @@ from service.sources import read_sync_state
 
 # Scoring takes milliseconds; a large batch, seconds.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# A request may name any token as its method: any other is counted as "other", so a client cannot
+# add label values (routes are bounded already: the URL rule, or "unmatched").
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class ServingCollector:
@@ -80,6 +83,9 @@ class Metrics:
                                  registry=self.registry)
         self.serving = ServingCollector(runtime)
         self.registry.register(self.serving)
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.latency.labels(route, method if method in METHODS else "other", str(status)).observe(seconds)
 
     def exposition(self) -> tuple[bytes, str]:
         """The text a scrape gets, merged over all workers when running under gunicorn."""

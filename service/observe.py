@@ -27,7 +27,7 @@ def install(app: Flask, metrics: Metrics) -> None:
     def finish(response: Response) -> Response:
         duration = time.perf_counter() - g.get("started", time.perf_counter())
         route = request.url_rule.rule if request.url_rule else "unmatched"  # bounded label values
-        metrics.latency.labels(route, request.method, str(response.status_code)).observe(duration)
+        metrics.observe_request(route, request.method, response.status_code, duration)
         request_id = g.get("request_id") or logs.request_id(None)
         response.headers["X-Request-ID"] = request_id
         caller = g.get("caller")

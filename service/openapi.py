@@ -6,7 +6,7 @@ import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from service import schemas
+from service import idempotency, schemas
 
 
 HEADERS = {
@@ -39,14 +39,26 @@ def _text(description: str) -> dict:
 
 KEYED = (401, 403, 429)  # every keyed route may answer these
 DECISION_ID = {"name": "decision_id", "in": "path", "required": True, "schema": {"type": "string"}}
+IDEMPOTENT = ("/v1/score", "/v1/score/batch")
+IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER, "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_LENGTH,
+               "pattern": idempotency.KEY_PATTERN},
+    "description": "Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): a key of your choosing, e.g. a "
+                   f"UUID, bare or quoted (\"...\"), at most {idempotency.MAX_LENGTH} printable ASCII characters "
+                   "(else 400). Within "
+                   "DIVERSION_RISK_IDEMPOTENCY_TTL (24 h) of its first use, the same key with the same request (method, "
+                   "path, JSON body) answers the first response again (same status, body and decision_id) and records "
+                   "nothing; with another request it is a 422; while a request with it is in flight, a 409. Keys are "
+                   "per tenant."}
 
 # (path, method, summary, scope or None when public, request schema or None, success response, error statuses)
 OPERATIONS = [
     ("/v1/score", "post", "Score one shipment; the decision is recorded before the response", "score", "Shipment",
-     _json("Score", "The calibrated score, band and reasons"), (400, 413, 415, 422, 503)),
+     _json("Score", "The calibrated score, band and reasons"), (400, 409, 413, 415, 422, 503)),
     ("/v1/score/batch", "post", "Score up to the batch limit of shipments; results or per-shipment errors, in order; "
      "all decisions recorded in one transaction", "score",
-     "Batch", _json("BatchResponse", "One result or error per shipment"), (400, 413, 415, 422, 503)),
+     "Batch", _json("BatchResponse", "One result or error per shipment"), (400, 409, 413, 415, 422, 503)),
     ("/v1/decisions", "get", "The tenant's decisions, oldest first, one page at a time", "read", None,
      _json("DecisionPage", "A page of decisions and the cursor of the next"), (422, 503)),
     ("/v1/decisions/{decision_id}", "get", "One of the tenant's decisions, as answered, with its outcomes", "read", None,
@@ -59,11 +71,13 @@ OPERATIONS = [
     ("/healthz", "get", "Liveness", None, None, _free("The process answers"), ()),
     ("/readyz", "get", "Readiness: 200 once a snapshot and a model are loaded", None, None,
      _free("Versions served by this worker"), (503,)),
-    ("/metrics", "get", "Prometheus metrics of all workers", None, None, _text("Prometheus text format"), ()),
+    ("/metrics", "get", "Prometheus metrics of all workers", "metrics", None, _text("Prometheus text format"), ()),
 ]
 
 
 def _parameters(path: str, method: str) -> list[dict]:
+    if path in IDEMPOTENT:
+        return [IDEMPOTENCY_KEY]
     if "{decision_id}" in path:
         return [DECISION_ID]
     if path == "/v1/decisions":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Flask, Response, request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, SQLAlchemyError, StatementError
 from werkzeug.exceptions import HTTPException
+
+from service import strict_json
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "https://diversion-risk.dev/problems/"
@@ -30,7 +31,8 @@ class Problem(Exception):
         return doc
 
 
-def _join(path: str, key) -> str:
+def join_field(path: str, key) -> str:
+    """The name of `key` within the field `path`: "items[0].hs_code"."""
     if key == "_schema":  # an error of the object itself
         return path
     if isinstance(key, int):
@@ -41,7 +43,7 @@ def _join(path: str, key) -> str:
 def field_errors(messages, path: str = "") -> list[dict]:
     """Flatten marshmallow's nested messages into [{"field": "items[0].hs_code", "message": ...}]."""
     if isinstance(messages, dict):
-        return [e for key, value in messages.items() for e in field_errors(value, _join(path, key))]
+        return [e for key, value in messages.items() for e in field_errors(value, join_field(path, key))]
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         return [{"field": path or "body", "message": m} for m in messages]
     return [e for m in messages for e in field_errors(m, path)]
@@ -56,7 +58,7 @@ def invalid(messages, title: str = "Invalid shipment") -> Problem:
 def respond(problem: Problem) -> Response:
     doc = problem.document()
     doc["instance"] = request.path
-    response = Response(json.dumps(doc), status=problem.status, mimetype="application/problem+json")
+    response = Response(strict_json.dumps(doc), status=problem.status, mimetype="application/problem+json")
     response.headers.update(problem.headers)
     return response
 
@@ -66,13 +68,20 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        headers = {"Retry-After": exc.retry_after} if getattr(exc, "retry_after", None) else None
+        headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, Retry-After
         return respond(Problem(exc.code or 500, exc.name, exc.description, headers=headers))
 
     @app.errorhandler(SQLAlchemyError)
-    def store_unavailable(exc: SQLAlchemyError):
-        """The decision store failed: nothing is answered without its record; the client retries."""
-        log.exception("decision store error on %s %s", request.method, request.path)
+    def store_error(exc: SQLAlchemyError):
+        """The decision store failed: nothing is answered without its record. If it refused a value
+        (too long, out of range, not storable) the client's data is at fault, not the store: a 422,
+        so the client does not retry it; anything else is an outage, and the client retries.
+        The log names the error's classes and code: its message can quote the request."""
+        log.exception("decision store error on %s %s", request.method, request.path,
+                      extra={"fields": {"sqlstate": _sqlstate(exc)}})
+        if _refused_value(exc):
+            return respond(Problem(422, "Invalid request", "The decision store cannot hold a value of this "
+                                   "request; no decision was given."))
         return respond(Problem(503, "Service Unavailable", "The decision store cannot be reached; "
                                "no decision was given. Retry later.", headers={"Retry-After": "5"}))
 
@@ -80,3 +89,17 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return respond(Problem(500, "Internal Server Error", "The error was logged; no detail is disclosed."))
+
+
+def _refused_value(exc: SQLAlchemyError) -> bool:
+    """The database's "data exception" (SQLSTATE class 22), or a value the driver could not bind."""
+    if isinstance(exc, DataError):
+        return True
+    return isinstance(exc, StatementError) and not isinstance(exc, DBAPIError) \
+        and isinstance(exc.orig, (ValueError, TypeError, OverflowError))
+
+
+def _sqlstate(exc: SQLAlchemyError) -> str | None:
+    """PostgreSQL's SQLSTATE or SQLite's error name, when the driver gives one."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)

@@ -2,9 +2,12 @@
 
 Every request takes one `State` at its start and uses it throughout, so a request never mixes
 two snapshots or two models. Workers notice a newly activated version by re-reading the two
-ACTIVE pointers at most once per `reload_interval`; a version that fails to load is logged and
-skipped, the previous state keeps serving, and `refused` names it (for /readyz) until a later
-activation loads.
+ACTIVE pointers at most once per `reload_interval`. The lists and the model switch each on its
+own, and only to a version that loads: one that fails to load in any way, or a pointer that names
+no version, is logged and refused, the one served keeps serving, and `refused` names it (for
+/readyz) until the pointer names what serves or a version that loads. So the decision depends on
+the files alone: workers reading the same pointers switch to the same versions and refuse the
+same ones, whatever each served before (a stale fork of the master included).
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 from features.bulk import freeze_long_lived
 from features.reference import Reference
@@ -21,6 +27,7 @@ from features.snapshot import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_model
 from model.scorer import Bands, Scorer
 from service.home import Home
+from service.registry import Registry, RegistryError
 from service.sources import oldest_as_of
 
 log = logging.getLogger(__name__)
@@ -43,6 +50,12 @@ class State:
         return oldest_as_of(self.lists_meta.get("sources", []))
 
 
+# What `refused` names for an ACTIVE pointer that names no version (the reason is in the logs).
+INVALID_POINTER = "(invalid pointer)"
+# Failures that are a verdict on the files, logged without a traceback; any other is logged with one.
+REFUSALS = (SnapshotError, ModelFileError, RegistryError)
+
+
 class Runtime:
     def __init__(self, home: Home, reference: Reference):
         self.home, self.reference = home, reference
@@ -50,11 +63,12 @@ class Runtime:
         self._state: State | None = None
         self._checked = float("-inf")
         self._failed: tuple[str | None, str | None] | None = None
+        self._tried: dict[str, str] = {}  # per kind, the version refused: not loaded again while activated
         self._lock = threading.Lock()
 
     @property
     def refused(self) -> dict | None:
-        """The activated lists and model versions that did not load, while the previous ones serve."""
+        """The activated lists and model versions, if one of them did not load and the previous one serves."""
         return None if self._failed is None else {"lists_version": self._failed[0], "model_version": self._failed[1]}
 
     def current(self) -> State | None:
@@ -67,29 +81,48 @@ class Runtime:
         return self._state
 
     def _refresh(self) -> bool:
-        """Load the activated versions if they changed; whether the state was switched."""
-        wanted = (self.home.lists.active(), self.home.models.active())
+        """Switch the lists and the model each to what its pointer names, if that loads; whether
+        the state changed."""
         state = self._state
-        if state and wanted == (state.lists_version, state.model_version):
-            self._failed = None  # back to what serves (e.g. after a rollback): nothing is refused
+        served_lists = state and (state.lists_version, state.scorer.snapshot)
+        served_model = state and (state.model_version, (state.scorer.model, state.model_card))
+        lists, refused_lists = self._pick("lists", self.home.lists, served_lists, Snapshot)
+        model, refused_model = self._pick("model", self.home.models, served_model, load_model)
+        self._failed = (refused_lists or (lists and lists[0]), refused_model or (model and model[0])) \
+            if refused_lists or refused_model else None
+        if lists is None or model is None or (lists is served_lists and model is served_model):
             return False
-        if None in wanted or wanted == self._failed:
-            return False
-        try:
-            snapshot = state.scorer.snapshot if state and state.lists_version == wanted[0] else \
-                Snapshot(self.home.lists.path(wanted[0]))
-            if state and state.model_version == wanted[1]:
-                model, card = state.scorer.model, state.model_card
-            else:
-                model, card = load_model(self.home.models.path(wanted[1]))
-        except (SnapshotError, ModelFileError, OSError) as exc:
-            log.error("not switching to lists %s / model %s: %s", *wanted, exc)
-            self._failed = wanted
-            return False
+        (lists_version, snapshot), (model_version, (loaded, card)) = lists, model
         s = self.settings
-        scorer = Scorer(self.reference, snapshot, model, bands=Bands(s.band_medium, s.band_high),
+        scorer = Scorer(self.reference, snapshot, loaded, bands=Bands(s.band_medium, s.band_high),
                         match_threshold=s.match_threshold, max_hops=s.max_hops)
-        self._state = State(scorer, wanted[0], wanted[1], card)
-        self._failed = None
-        log.info("serving lists %s with model %s", *wanted)
+        self._state = State(scorer, lists_version, model_version, card)
+        log.info("serving lists %s with model %s", lists_version, model_version)
         return True
+
+    def _pick(self, kind: str, registry: Registry, served: tuple[str, Any] | None,
+              load: Callable[[Path], Any]) -> tuple[tuple[str, Any] | None, str | None]:
+        """What to serve of one kind, (version, what `load` made of it), and the version refused
+        (None if none is): the version the pointer names if it serves or loads, else `served`."""
+        try:
+            wanted = registry.active()
+        except RegistryError as exc:
+            return served, self._refuse(kind, INVALID_POINTER, exc)
+        if wanted is None or (served and served[0] == wanted):
+            self._tried.pop(kind, None)
+            return served, None
+        if self._tried.get(kind) == wanted:
+            return served, wanted
+        try:
+            loaded = load(registry.path(wanted))
+        except Exception as exc:  # every way a version can fail to load means it is not served
+            return served, self._refuse(kind, wanted, exc)
+        self._tried.pop(kind, None)
+        return (wanted, loaded), None
+
+    def _refuse(self, kind: str, version: str, exc: Exception) -> str:
+        """Record `version` of `kind` as refused, logging why the first time."""
+        if self._tried.get(kind) != version:
+            log.error("not switching to %s %s: %s", kind, version, exc, exc_info=not isinstance(exc, REFUSALS))
+            self._tried[kind] = version
+        return version

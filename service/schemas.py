@@ -16,18 +16,51 @@ from features.countries import normalize_country
 from features.identifiers import SCHEMES, normalize_identifier
 from features.shipment import ROLES, Item, Party, Shipment
 from model.reasons import REASON_CODES
+from service.settings import Settings
 
-EARLIEST = dt.date(1990, 1, 1)
+EARLIEST = dt.date(1990, 1, 1)  # of a shipment's date
+EARLIEST_INCORPORATION = dt.date(1600, 1, 1)  # the first joint-stock companies
 BANDS = ("low", "medium", "high")
 OUTCOMES = ("confirmed_diversion", "cleared", "inconclusive")
+# The work a shipment may ask for: resolving a party's name costs with its length (~10 µs a
+# character to transliterate some scripts, ~30 µs each new word), so names, parties and their
+# total are bounded (the worst case within these is measured by bench/bench_worst_inputs.py; real
+# names rarely exceed 150 characters, shipments 10 parties). A batch's totals are settings
+# (`Settings.max_batch_parties`, `max_batch_name_chars`).
+MAX_PARTY_NAME = 300  # characters of a party's name
+MAX_PARTIES = 50  # parties of a shipment
+MAX_NAME_CHARS = 1500  # characters of a shipment's party names, in all (`name_chars`)
+
+
+
+
+class Pattern(validate.Regexp):
+    """A regular expression the whole string must match. Written with `^...$` for openapi.yaml
+    (JSON Schema's patterns are not anchored), but matched with fullmatch: Python's `$` also
+    matches before a trailing line break."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 # Patterns go into openapi.yaml, so clients and fuzzers see the rules the validators apply.
 # No control characters (Unicode category Cc: C0, DEL, C1): NUL, escapes, line breaks. Checked in
-# code, not by the pattern: Python's `$` would let a trailing line break through.
+# code (`_no_control_chars`), the pattern only states it.
 NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f-\x9f]*$"
 # What features.hs.normalize_hs accepts: 6 to 10 digits, with dots and white space between them.
-HS_CODE = validate.Regexp(r"^[\s.]*(?:[0-9][\s.]*){6,10}$", error="must be 6 to 10 digits (dots and spaces allowed)")
+HS_CODE = Pattern(r"^[\s.]*(?:[0-9][\s.]*){6,10}$", error="must be 6 to 10 digits (dots and spaces allowed)")
+# Amounts (value, quantity): 0 or within these. 500 items of them sum to a finite number, and a
+# ratio of two sums (a share of the value, a value per unit) is finite and not zero.
+MIN_AMOUNT, MAX_AMOUNT = 1e-6, 1e15
+AMOUNTS = f"must be 0, or from {MIN_AMOUNT:g} to {MAX_AMOUNT:g}"
+
+
+def name_chars(name: str) -> int:
+    """The characters a party's name counts for in the limits on all of them: in NFKC, which the
+    matcher reads, so that a ligature or a squared word counts as the letters it stands for."""
+    return len(unicodedata.normalize("NFKC", name))
 
 
 def _no_control_chars(value: str) -> None:
@@ -46,6 +79,54 @@ class Country(fields.String):
         if code is None:
             raise ValidationError("not an ISO 3166-1 alpha-2 country code")
         return code
+
+
+class Amount(fields.Float):
+    """A JSON number (not a string of one) of 0, or from MIN_AMOUNT to MAX_AMOUNT."""
+
+    default_error_messages = {"invalid": "must be a number (not a string)", "special": AMOUNTS, "too_large": AMOUNTS}
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nan=False, validate=[validate.Range(0, MAX_AMOUNT, error=AMOUNTS), self._not_tiny],
+                         **kwargs)
+
+    def _validated(self, value) -> float:
+        if not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+    @staticmethod
+    def _not_tiny(value: float) -> None:
+        if 0 < value < MIN_AMOUNT:
+            raise ValidationError(AMOUNTS)
+
+
+class Within:
+    """A date from `earliest` to a year from today (taken at each call: today moves)."""
+
+    def __init__(self, earliest: dt.date):
+        self.earliest = earliest
+        self.error = f"must be between {earliest} and a year from today"
+
+    def __call__(self, value: dt.date) -> None:
+        if not self.earliest <= value <= dt.date.today() + dt.timedelta(days=366):
+            raise ValidationError(self.error)
+
+
+class UtcTime(fields.AwareDateTime):
+    """An ISO 8601 time (UTC if it names no zone), loaded in UTC. Its zone must not take it past the
+    calendar's ends: 0001-01-01T00:00:00+14:00 is in year 0 in UTC."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> dt.datetime:
+        time = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return time.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise ValidationError(f"must lie between {dt.datetime.min.isoformat()}Z and "
+                                  f"{dt.datetime.max.isoformat()}Z in UTC") from None
 
 
 class Text(fields.String):
@@ -75,9 +156,9 @@ class ItemSchema(Strict):
     hs_code = fields.String(required=True, validate=HS_CODE,
                             metadata={"description": "6 to 10 digits; dots and spaces allowed", "example": "8542.31"})
     description = Text(1000)
-    quantity = fields.Float(allow_nan=False, validate=validate.Range(min=0))
-    value = fields.Float(allow_nan=False, validate=validate.Range(min=0), metadata={"description": "declared value"})
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={"description": "ISO 4217"})
+    quantity = Amount(metadata={"description": f"0, or from {MIN_AMOUNT:g} to {MAX_AMOUNT:g}"})
+    value = Amount(metadata={"description": f"declared value: 0, or from {MIN_AMOUNT:g} to {MAX_AMOUNT:g}"})
+    currency = fields.String(validate=Pattern(r"^[A-Z]{3}$"), metadata={"description": "ISO 4217"})
 
     @post_load
     def make(self, data, **kwargs):
@@ -86,10 +167,12 @@ class ItemSchema(Strict):
 
 class PartySchema(Strict):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = Text(300, 1, required=True)
+    name = Text(MAX_PARTY_NAME, 1, required=True, metadata={
+        "description": f"at most {MAX_PARTY_NAME} characters; a shipment's party names total at most {MAX_NAME_CHARS:,}"})
     country = Country()
     identifiers = fields.List(fields.Nested(IdentifierSchema), validate=validate.Length(max=20))
-    incorporation_date = fields.Date()
+    incorporation_date = fields.Date(validate=Within(EARLIEST_INCORPORATION), metadata={
+        "description": f"from {EARLIEST_INCORPORATION} to a year from today"})
     address = Text(500)
 
     @validates_schema
@@ -104,19 +187,22 @@ class PartySchema(Strict):
 
 class ShipmentSchema(Strict):
     shipment_id = Text(128, 1, required=True, metadata={"description": "the client's reference", "example": "AWB-0001"})
-    date = fields.Date(required=True, metadata={"description": "ISO date of shipment or declaration"})
+    date = fields.Date(required=True, validate=Within(EARLIEST), metadata={
+        "description": f"ISO date of shipment or declaration, from {EARLIEST} to a year from today"})
     origin_country = Country()
     destination_country = Country(required=True)
     transit_countries = fields.List(Country(), validate=validate.Length(max=20))
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1, max=500))
-    parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1, max=50))
+    parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1, max=MAX_PARTIES),
+                          metadata={"description": f"1 to {MAX_PARTIES}, their names totalling at most {MAX_NAME_CHARS:,} "
+                                                   "characters in NFKC (where a ligature counts as its letters)"})
 
     @validates_schema
     def check(self, data, **kwargs):
-        if "date" in data and not EARLIEST <= data["date"] <= dt.date.today() + dt.timedelta(days=366):
-            raise ValidationError(f"must be between {EARLIEST} and a year from today", "date")
         if "parties" in data and sum(p.role == "consignee" for p in data["parties"]) != 1:
             raise ValidationError("exactly one party must have the role consignee", "parties")
+        if "parties" in data and sum(name_chars(p.name) for p in data["parties"]) > MAX_NAME_CHARS:
+            raise ValidationError(f"the parties' names must total at most {MAX_NAME_CHARS:,} characters (NFKC)", "parties")
 
     @post_load
     def make(self, data, **kwargs):
@@ -127,8 +213,11 @@ class ShipmentSchema(Strict):
 class BatchSchema(Strict):
     """Only the envelope: each shipment is validated on its own, so one bad shipment fails alone."""
 
-    shipments = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1),
-                            metadata={"items": {"$ref": "#/components/schemas/Shipment"}})
+    shipments = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1), metadata={
+        "items": {"$ref": "#/components/schemas/Shipment"},
+        "description": f"at most {Settings.max_batch:,} shipments (DIVERSION_RISK_MAX_BATCH), with at most "
+                       f"{Settings.max_batch_parties:,} parties (DIVERSION_RISK_MAX_BATCH_PARTIES) whose names total at "
+                       f"most {Settings.max_batch_name_chars:,} characters in NFKC (DIVERSION_RISK_MAX_BATCH_NAME_CHARS)"})
 
 
 # Responses
@@ -198,11 +287,11 @@ class OutcomeRequestSchema(Strict):
 
 
 class DecisionQuerySchema(Strict):
-    since = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "from this time (inclusive); ISO 8601, UTC if no zone"})
-    until = fields.AwareDateTime(default_timezone=dt.timezone.utc, metadata={"description": "before this time (exclusive)"})
+    since = UtcTime(metadata={"description": "from this time (inclusive); ISO 8601, UTC if no zone"})
+    until = UtcTime(metadata={"description": "before this time (exclusive)"})
     band = fields.String(validate=validate.OneOf(BANDS))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
-    cursor = fields.String(validate=[validate.Length(max=64), validate.Regexp(r"^[A-Za-z0-9_-]*$")], metadata={"description": "`next_cursor` of the previous page"})
+    cursor = fields.String(validate=[validate.Length(max=64), Pattern(r"^[A-Za-z0-9_-]*$")], metadata={"description": "`next_cursor` of the previous page"})
 
 
 class OutcomeSchema(Schema):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from service.db import Database
 from service.decisions import Decisions
+from service.idempotency import IdempotencyKeys
 from service.keys import Keys
 from service.metrics import Metrics
 from service.runtime import Runtime
@@ -18,10 +19,11 @@ class Services:
     keys: Keys
     decisions: Decisions
     metrics: Metrics
+    idempotency: IdempotencyKeys
 
     @classmethod
     def start(cls, settings: Settings, runtime: Runtime) -> Services:
         """Connect to the store and migrate it to the newest schema."""
         db = Database(settings)
         db.upgrade()
-        return cls(db, Keys(db), Decisions(db), Metrics(runtime))
+        return cls(db, Keys(db), Decisions(db), Metrics(runtime), IdempotencyKeys(db, settings.idempotency_ttl))

@@ -35,6 +35,8 @@ class Settings:
     band_high: float = 0.5  # ... and in band high
     max_body_bytes: int = 10 * 1024 * 1024  # larger request bodies get 413 before they are read
     max_batch: int = 1000  # shipments per batch request
+    max_batch_parties: int = 10_000  # parties in all the shipments of a batch request
+    max_batch_name_chars: int = 300_000  # characters (NFKC) of their names, in all: resolving them is the work
     reload_interval: float = 1.0  # seconds between checks for a newly activated snapshot or model
     log_level: str = "INFO"
     # The decision store: a SQLAlchemy URL (e.g. postgresql+psycopg://user@host/db); empty means
@@ -55,6 +57,7 @@ class Settings:
     sync_retries: int = 4  # attempts per download (timeouts, refused connections, 5xx, 429)
     sync_backoff: float = 2.0  # seconds before the second attempt, doubling after (at most 60)
     sync_max_bytes: int = 4 << 30  # a larger download is refused (OpenSanctions' full default set is ~3 GB)
+    idempotency_ttl: float = 86400.0  # seconds an Idempotency-Key's first response is replayed (then it may be reused)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -84,6 +87,10 @@ class Settings:
             raise SettingsError(f"{PREFIX}SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
         if self.sync_timeout <= 0 or self.sync_retries < 1 or self.sync_backoff < 0 or self.sync_max_bytes < 1:
             raise SettingsError(f"{PREFIX}SYNC_TIMEOUT, SYNC_RETRIES and SYNC_MAX_BYTES must be positive, SYNC_BACKOFF not negative")
+        if not 0 < self.idempotency_ttl <= 366 * 86400:
+            raise SettingsError(f"{PREFIX}IDEMPOTENCY_TTL must be positive and at most 366 days (in seconds)")
+        if self.max_batch_parties < 1 or self.max_batch_name_chars < 1:
+            raise SettingsError(f"{PREFIX}MAX_BATCH_PARTIES and MAX_BATCH_NAME_CHARS must be positive")
         if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
             raise SettingsError(f"{PREFIX}WORKERS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
         try:

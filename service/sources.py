@@ -52,10 +52,18 @@ class Staged:
 
     directory: Path
     manifest: dict
+    originals: dict[str, Path]  # each staged file's name -> the file it was copied from
 
     @property
     def version(self) -> str:
         return self.manifest["version"]
+
+    def holds(self, path: Path) -> bool:
+        return self.directory in Path(path).parents
+
+    def original(self, error: ListFormatError) -> ListFormatError:
+        """The error naming the file the user gave, not its staged copy."""
+        return ListFormatError(self.originals.get(Path(error.path).name, Path(error.path)), error.line, error.message)
 
 
 def companions_of(files: list[tuple[Path, str | None]]) -> set[Path]:
@@ -136,7 +144,7 @@ def stage(registry: Registry, name: str, files: list[tuple[Path, str | None]], o
         **(extra or {}),
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    return Staged(tmp, manifest)
+    return Staged(tmp, manifest, {path.name: path for path, _ in entries})
 
 
 def adopt(registry: Registry, staged: Staged) -> None:

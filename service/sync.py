@@ -89,10 +89,11 @@ class Syncer:
             try:
                 done = self.home.update_sources(staged, note="sync")
             except ListFormatError as exc:
-                bad = next((s for s in staged if s.directory in Path(exc.path).parents), None)
+                bad = next((s for s in staged if s.holds(exc.path)), None)
                 if bad is None:
                     raise
-                self._failed(result, bad.manifest["name"], str(exc))
+                error = bad.original(exc)  # the downloaded file, named as the URL names it
+                self._failed(result, bad.manifest["name"], f"{error.path.name}:{error.line}: {error.message}")
                 staged.remove(bad)
                 sources.discard(bad)
                 continue

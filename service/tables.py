@@ -2,7 +2,8 @@
 
 `decisions` and `outcomes` are append-only: nothing in the service updates or deletes a row, and
 the initial migration adds triggers so the database refuses it too. `seq` orders decisions for
-paging (an id alone is random); the public id is `id`.
+paging (an id alone is random); the public id is `id`. `idempotency_keys` rows are never changed
+either (a trigger refuses UPDATE); an expired one is deleted (service/idempotency.py).
 """
 
 from __future__ import annotations
@@ -69,3 +70,17 @@ class Outcome(Base):
     outcome: Mapped[str] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IdempotencyKey(Base):
+    """A tenant's Idempotency-Key and the first response given to it: inserted in the transaction
+    that records the request's decisions, so a key is claimed exactly when they are."""
+
+    __tablename__ = "idempotency_keys"
+
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow, index=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))  # method, path and canonical JSON body
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)  # the body as sent

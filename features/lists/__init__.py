@@ -4,7 +4,8 @@
 Each format says how to recognise a file, how to read it, the publication date its data states
 (`as_of`: what "how current is this list" means for it) and which source of a home a file of it
 belongs to when the user names none. `read_list` picks the reader from the file's content unless
-the format is named; any file may be gzip-compressed.
+the format is named; any file may be gzip-compressed. Every reader reads within the bounds of
+`lists.limits` and refuses, with the file and the line, what lies beyond them.
 """
 
 from __future__ import annotations

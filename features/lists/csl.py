@@ -12,7 +12,6 @@ OFAC `sdn.csv` in one snapshot merge instead of listing each SDN entry twice.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 from collections.abc import Iterator
@@ -20,9 +19,11 @@ from pathlib import Path
 
 from features.countries import country_for_name, normalize_country
 from features.entities import Entity, Link
+from features.lists.csv_rows import rows
 from features.lists.dates import latest_in_column
-from features.lists.errors import ListFormatError, csv_errors
-from features.lists.files import open_text
+from features.lists.errors import ListFormatError
+from features.lists.files import text_lines
+from features.lists.limits import checked
 from features.lists.ofac import entity_id as ofac_entity_id
 from features.lists.ofac_remarks import parse_remarks
 
@@ -82,23 +83,16 @@ def as_of(path: Path) -> dt.date | None:
 
 
 def read_csl(path: Path) -> Iterator[Entity | Link]:
-    with open_text(path) as handle:
-        reader = csv.reader(handle, strict=True)
-        with csv_errors(path, lambda: reader.line_num + 1):
-            header = next(reader, None)
-            if header != HEADER:
-                raise ListFormatError(path, 1, "header is not the Consolidated Screening List's: " + ",".join(HEADER))
-            while True:
-                start = reader.line_num + 1
-                row = next(reader, None)
-                if row is None:
-                    return
-                if len(row) != len(HEADER):
-                    raise ListFormatError(path, start, f"expected {len(HEADER)} columns, found {len(row)}")
-                record = dict(zip(HEADER, row))
-                kind = record["type"].strip()
-                if kind in SKIPPED_TYPES:
-                    continue
-                if kind not in SCHEMAS or not record["_id"].strip() or not record["name"].strip():
-                    raise ListFormatError(path, start, "a row needs an _id, a name and a type of " + "/".join(k for k in SCHEMAS if k))
-                yield _entity(record, path.name)
+    found = rows(path, text_lines(path), strict=True)
+    if next(found, (1, None))[1] != HEADER:
+        raise ListFormatError(path, 1, "header is not the Consolidated Screening List's: " + ",".join(HEADER))
+    for start, row in found:
+        if len(row) != len(HEADER):
+            raise ListFormatError(path, start, f"expected {len(HEADER)} columns, found {len(row)}")
+        record = dict(zip(HEADER, row))
+        kind = record["type"].strip()
+        if kind in SKIPPED_TYPES:
+            continue
+        if kind not in SCHEMAS or not record["_id"].strip() or not record["name"].strip():
+            raise ListFormatError(path, start, "a row needs an _id, a name and a type of " + "/".join(k for k in SCHEMAS if k))
+        yield checked(path, start, _entity(record, path.name))

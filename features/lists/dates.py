@@ -7,12 +7,13 @@ parse, or lie in the future of the machine's clock (typos such as 2202), are pas
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from features.lists.files import open_text
+from features.lists.csv_rows import rows
+from features.lists.errors import ListFormatError
+from features.lists.files import text_lines
 
 
 def latest_date(values: Iterable[str], fmt: str = "%Y-%m-%d") -> dt.date | None:
@@ -31,8 +32,12 @@ def latest_date(values: Iterable[str], fmt: str = "%Y-%m-%d") -> dt.date | None:
 def latest_in_column(path: Path, column: str, fmt: str = "%Y-%m-%d") -> dt.date | None:
     """The latest date of a CSV file's `column` (perhaps gzipped); None when the file does not
     read, which its reader then refuses with the line."""
-    with open_text(path) as handle:
-        try:
-            return latest_date((row.get(column) or "" for row in csv.DictReader(handle)), fmt)
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError):
+    found = rows(path, text_lines(path))
+    try:
+        header = next(found, (1, []))[1]
+        if column not in header:
             return None
+        at = header.index(column)
+        return latest_date((row[at] if at < len(row) else "" for _, row in found), fmt)
+    except ListFormatError:
+        return None

@@ -32,7 +32,8 @@ from features.countries import country_for_name, normalize_country
 from features.entities import Entity, Link
 from features.identifiers import Identifier, normalize_identifier
 from features.lists.errors import ListFormatError
-from features.lists.xml_stream import clean, events, release, root_date, root_name, xsd_date
+from features.lists.limits import checked
+from features.lists.xml_stream import clean, events, qname, release, root_date, root_name, xsd_date
 
 NS = "http://eu.europa.ec/fpi/fsd/export"
 SCHEMAS = {"person": "Person", "enterprise": "Organization"}
@@ -44,6 +45,7 @@ NATIONAL_NUMBERS: dict[str, list[tuple[str, tuple[int, ...]]]] = {
 ADDRESS_PARTS = ("street", "poBox", "zipCode", "city", "region", "place")
 CONTACTS = {"PHONE": "phones", "FAX": "phones", "EMAIL": "emails"}
 SOURCE = "the FSF file"  # as ListFormatError messages name it
+ENTRIES = frozenset({f"{{{NS}}}sanctionEntity", "sanctionEntity"})  # with the namespace or without
 _REGISTERED = re.compile(r"date of registration:?\s*(\d{1,2})\.(\d{1,2})\.(\d{4})", re.I)
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ def _alias(node: etree._Element) -> tuple[str, bool]:
     """(name, strong). A missing `strong` counts as strong: only an explicit weak mark drops a name."""
     name = clean(node.get("wholeName")) or " ".join(
         p for key in ("firstName", "middleName", "lastName") if (p := clean(node.get(key))))
-    remarks = " ".join(clean(r.text) for r in node if etree.QName(r).localname == "remark").lower()
+    remarks = " ".join(clean(r.text) for r in node if qname(r)[1] == "remark").lower()
     return name, node.get("strong", "true").strip().lower() != "false" and "low quality" not in remarks
 
 
@@ -169,7 +171,7 @@ def _entity(entry: etree._Element, ns: str, path: Path) -> Entity:
     addresses, address_countries, contacts = _addresses(entry, ns)
     citizenships = [c for node in entry.iterfind(f"{ns}citizenship") if (c := _country(node))]
     countries = list(dict.fromkeys(citizenships + address_countries))
-    return Entity(
+    return checked(path, entry.sourceline or 1, Entity(
         id=f"eu-fsf-{ref or logical}",
         schema=schema,
         names=names,
@@ -181,19 +183,19 @@ def _entity(entry: etree._Element, ns: str, path: Path) -> Entity:
         phones=list(dict.fromkeys(contacts["phones"])),
         emails=list(dict.fromkeys(contacts["emails"])),
         sanctions=_sanctions(entry, ns, ref or f"logicalId {logical}"),
-    )
+    ))
 
 
 def read_eu_fsf(path: Path) -> Iterator[Entity | Link]:
     ns = ""
-    for event, element in events(path, SOURCE):
+    for event, element in events(path, SOURCE, ENTRIES):
         if event == "start":
             if element.getparent() is None:
-                qname = etree.QName(element)
-                if qname.localname != "export" or qname.namespace not in (NS, None):
+                namespace, local = qname(element)
+                if local != "export" or namespace not in (NS, None):
                     raise ListFormatError(path, element.sourceline or 1, f"root element is <{element.tag}>, "
                                           f"not the FSF file's <export xmlns=\"{NS}\">")
-                ns = f"{{{NS}}}" if qname.namespace else ""
+                ns = f"{{{NS}}}" if namespace else ""
         elif element.tag == f"{ns}sanctionEntity":
             yield _entity(element, ns, path)
             release(element)

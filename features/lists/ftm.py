@@ -16,6 +16,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 from followthemoney import model, registry
@@ -26,7 +27,8 @@ from features.entities import LINK_PHRASES, Entity, Link
 from features.identifiers import Identifier, normalize_identifier
 from features.lists.dates import latest_date
 from features.lists.errors import ListFormatError
-from features.lists.files import open_binary
+from features.lists.files import numbered_lines, open_binary, text_lines
+from features.lists.limits import MAX_RECORD_BYTES, checked
 
 # FtM identifier properties and the wire contract's scheme for each.
 IDENTIFIER_PROPS = {
@@ -88,6 +90,8 @@ def parse_proxy(path: Path, lineno: int, data):
     try:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
+        if not isinstance(data.get("schema", ""), str):  # the model would take any other value for a schema
+            raise ValueError("its schema is not a name")
         return model.get_proxy(data)
     except (ValueError, InvalidData, TypeError) as exc:
         raise ListFormatError(path, lineno, f"not an FtM entity: {exc}") from None
@@ -175,6 +179,8 @@ def parse_json(path: Path, lineno: int, line: str):
         return json.loads(line)
     except ValueError as exc:
         raise ListFormatError(path, lineno, f"not a JSON line: {exc}") from None
+    except RecursionError:  # arrays or objects nested deeper than Python's recursion limit
+        raise ListFormatError(path, lineno, "not an FtM line: JSON nested too deep") from None
 
 
 class FtmCollector:
@@ -185,6 +191,7 @@ class FtmCollector:
         self.path, self.source = path, path.name
         self.entities: dict[str, Entity] = {}
         self.address_refs: dict[str, list[str]] = defaultdict(list)
+        self.lines: dict[str, int] = {}  # where each entity was read: `records` checks it against the limits there
         self.addresses: dict[str, str] = {}
         self.designations: dict[str, list[str]] = defaultdict(list)
         self.links: list[Link] = []
@@ -202,6 +209,8 @@ class FtmCollector:
                     self.links.append(Link(src, dst, schema.name))
         elif schema.is_a("LegalEntity") or schema.is_a("Vessel"):
             names = [n for prop in NAME_PROPS for n in proxy.get(prop, quiet=True)]
+            if not proxy.id:
+                raise ListFormatError(self.path, lineno, f"a {schema.name} entity has no id")
             if not names:
                 raise ListFormatError(self.path, lineno, f"entity {proxy.id} has no name")
             entity = Entity(
@@ -220,6 +229,7 @@ class FtmCollector:
                 entity.sanctions.append(f"{self.source}: topic sanction")
             self.entities[proxy.id] = entity
             self.address_refs[proxy.id] = list(proxy.get("addressEntity", quiet=True))
+            self.lines[proxy.id] = lineno
 
     def add_object(self, lineno: int, data) -> None:
         """Add a line's JSON object: a plain relation or entity without a proxy (`plain_links`,
@@ -252,49 +262,36 @@ class FtmCollector:
         entities = [(e.id, e.schema, e.names, e.source, e.countries, [(i.scheme, i.value, i.valid) for i in e.identifiers],
                      e.incorporation_date, e.addresses, e.phones, e.emails, e.sanctions) for e in self.entities.values()]
         links = [(link.source, link.target, link.type) for link in self.links]
-        return entities, dict(self.address_refs), self.addresses, dict(self.designations), links
+        return entities, dict(self.address_refs), self.lines, self.addresses, dict(self.designations), links
 
     def absorb(self, state: tuple) -> None:
         """Add what a collector of the lines after this one's `export`ed, as if this one had read them."""
-        entities, address_refs, addresses, designations, links = state
+        entities, address_refs, lines, addresses, designations, links = state
         for fields in entities:
             self.entities[fields[0]] = Entity(*fields[:5], [Identifier(*i) for i in fields[5]], *fields[6:])
         self.address_refs.update(address_refs)
+        self.lines.update(lines)
         self.addresses.update(addresses)
-        for target, lines in designations.items():
-            self.designations[target].extend(lines)
+        for target, found in designations.items():
+            self.designations[target].extend(found)
         self.links.extend(Link(*link) for link in links)
 
     def discard(self, entity_id: str) -> None:
         self.entities.pop(entity_id, None)
 
     def records(self) -> Iterator[Entity | Link]:
+        """The entities completed, each checked against the limits at its line, then the links."""
         for entity_id, entity in self.entities.items():
             entity.addresses.extend(self.addresses[a] for a in self.address_refs[entity_id] if a in self.addresses)
             entity.sanctions.extend(self.designations.get(entity_id, ()))
-            yield entity
+            yield checked(self.path, self.lines[entity_id], entity)
         yield from self.links
 
 
-def _decoded(path: Path, lineno: int, raw: bytes) -> str | None:
-    """The line as text, None when blank; an encoding error names its own line."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ListFormatError(path, lineno, f"not UTF-8 text: {exc.reason}") from None
-    return line if line.strip() else None
-
-
-def json_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line) for each non-blank line of a UTF-8 JSON-lines file (perhaps gzipped)."""
-    lineno = 0
-    try:
-        with open_binary(path) as handle:
-            for lineno, raw in enumerate(handle, 1):
-                if (line := _decoded(path, lineno, raw)) is not None:
-                    yield lineno, line
-    except (OSError, EOFError) as exc:
-        raise ListFormatError(path, lineno + 1, f"cannot be read (truncated or corrupt gzip?): {exc}") from None
+def json_lines(path: Path, stream: BinaryIO | None = None, first: int = 1) -> Iterator[tuple[int, str]]:
+    """(line number, line) for each non-blank line of a UTF-8 JSON-lines file (perhaps gzipped),
+    or of `stream`, a part of it from line `first` on."""
+    return ((lineno, line) for lineno, line in text_lines(path, stream=stream, first=first) if line.strip())
 
 
 _LAST_CHANGE = re.compile(rb'"last_change"\s*:\s*"(\d{4}-\d{2}-\d{2})')
@@ -305,9 +302,9 @@ def last_change(path: Path) -> dt.date | None:
     data last changed. A plain scan of the bytes, not a parse: it is read once per import."""
     try:
         with open_binary(path) as handle:
-            dates = (m.decode() for line in handle for m in _LAST_CHANGE.findall(line))
+            dates = (m.decode() for _, line in numbered_lines(path, handle) for m in _LAST_CHANGE.findall(line))
             return latest_date(dates)
-    except (OSError, EOFError):
+    except (OSError, ListFormatError):
         return None  # the reader refuses the file with its line
 
 
@@ -316,9 +313,8 @@ def _parse_batch(path: Path, first: int, block: bytes) -> tuple:
     line, message) at the first bad line."""
     collector = FtmCollector(path)
     try:
-        for lineno, raw in enumerate(io.BytesIO(block), first):  # lines cut as in the file
-            if (line := _decoded(path, lineno, raw)) is not None:
-                collector.add_line(lineno, line)
+        for lineno, line in json_lines(path, io.BytesIO(block), first):  # lines cut as in the file
+            collector.add_line(lineno, line)
     except ListFormatError as exc:  # its constructor takes three arguments: it does not unpickle
         return ("error", exc.line, exc.message)
     return ("ok", collector.export())
@@ -330,8 +326,8 @@ def _batches(path: Path) -> Iterator[tuple[int, bytes]]:
     with open_binary(path) as handle:
         lineno = 1
         while block := handle.read(BATCH_BYTES):
-            if not block.endswith(b"\n"):
-                block += handle.readline()
+            if not block.endswith(b"\n"):  # no further than a line may run: a worker refuses it
+                block += handle.readline(MAX_RECORD_BYTES + 1)
             yield lineno, block
             lineno += block.count(b"\n")
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from features.countries import country_for_name
 from features.entities import Entity, Link
 from features.lists.errors import ListFormatError
+from features.lists.limits import MAX_NAME_CHARS, checked, text_problem
 from features.lists.ofac_csv import ADD_WIDTH, ALIAS_TYPES, ALT_WIDTH, COMMENTS_WIDTH, SDN_WIDTH, read_rows, sniff_rows
 from features.lists.ofac_remarks import parse_remarks
 
@@ -69,15 +70,19 @@ def as_of(_: Path) -> None:
     return None
 
 
-def _aliases(path: Path) -> dict[str, list[str]]:
-    """ent_num -> alias names, in file order."""
-    found: dict[str, list[str]] = defaultdict(list)
+def _aliases(path: Path) -> dict[str, tuple[int, list[str]]]:
+    """ent_num -> (the line of its last alias, its alias names in file order)."""
+    names: dict[str, list[str]] = defaultdict(list)
+    last: dict[str, int] = {}
     for lineno, row in read_rows(path, ALT_WIDTH):
-        ent_num, _, alt_type, name, _ = row
-        if alt_type.strip().lower() not in ALIAS_TYPES or not name.strip():
+        ent_num, _, alt_type, name, _ = (v.strip() for v in row)
+        if alt_type.lower() not in ALIAS_TYPES or not name:
             raise ListFormatError(path, lineno, f"an alias row needs an alt_type of {'/'.join(sorted(ALIAS_TYPES))} and a name")
-        found[ent_num.strip()].append(name.strip())
-    return found
+        if problem := text_problem(name, MAX_NAME_CHARS):  # refused here, where its line is known
+            raise ListFormatError(path, lineno, f"an alias of entry {ent_num}: {problem}")
+        names[ent_num].append(name)
+        last[ent_num] = lineno
+    return {ent_num: (last[ent_num], found) for ent_num, found in names.items()}
 
 
 def _addresses(path: Path) -> dict[str, list[tuple[str, str | None]]]:
@@ -144,10 +149,10 @@ def read_ofac_sdn(path: Path) -> Iterator[Entity | Link]:
         countries = [code for _, code in places if code] + facts.countries
         if flag := country_for_name(vessel_flag):
             countries.append(flag.lower())
-        entity = Entity(
+        entity = checked(path, lineno, Entity(
             id=entity_id(ent_num),
             schema=SCHEMAS[sdn_type],
-            names=list(dict.fromkeys([name, *aliases.get(ent_num, [])])),
+            names=list(dict.fromkeys([name, *aliases.get(ent_num, (0, []))[1]])),
             source=path.name,
             countries=list(dict.fromkeys(countries)),
             identifiers=list(dict.fromkeys(facts.identifiers)),
@@ -156,24 +161,25 @@ def read_ofac_sdn(path: Path) -> Iterator[Entity | Link]:
             phones=facts.phones,
             emails=facts.emails,
             sanctions=[_designation(programs)],
-        )
+        ))
         entities.append(entity)
         linked[entity.id] = facts.linked_to
     if skipped:
         log.info("%s: %d aircraft entries skipped", path, skipped)
     yield from entities
     for entity in entities:  # a target must be an entity read here: aircraft are not
-        for target in sorted(_unique_targets(linked[entity.id], by_name) & linked.keys() - {entity.id}):
+        # Not `& linked.keys() - {entity.id}`: that copies every entry's id for each entry (6 s for the SDN list).
+        for target in sorted(t for t in _unique_targets(linked[entity.id], by_name) if t in linked and t != entity.id):
             yield Link(entity.id, target, "UnknownLink")
 
 
 def read_ofac_alt(path: Path) -> Iterator[Entity | Link]:
     """An alias file alone: each entry becomes a sanctioned entity known only by its aliases."""
-    for ent_num, names in _aliases(path).items():
-        yield Entity(
+    for ent_num, (lineno, names) in _aliases(path).items():
+        yield checked(path, lineno, Entity(
             id=entity_id(ent_num),
             schema="LegalEntity",  # alt.csv does not say whether an entry is a person or a company
             names=list(dict.fromkeys(names)),
             source=path.name,
             sanctions=["OFAC SDN (aliases only)"],
-        )
+        ))

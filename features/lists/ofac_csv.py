@@ -13,8 +13,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from features.lists.csv_rows import rows
 from features.lists.errors import ListFormatError
-from features.lists.files import read_bytes
+from features.lists.files import text_lines
 
 END_OF_FILE = "\x1a"
 EMPTY = "-0-"
@@ -30,27 +31,27 @@ def _clean(row: list[str]) -> list[str]:
     return ["" if value.strip() == EMPTY else value for value in row]
 
 
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The file's Latin-1 lines (every byte is a Latin-1 character: decoding never fails), the final
+    0x1A dropped; a 0x1A anywhere else, or a NUL, refuses the file: it is not an OFAC CSV file."""
+    early = "not an OFAC CSV file: end-of-file byte 0x1A before the end"
+    end = 0  # the line a 0x1A ends: the end of the file, unless more than line breaks follows
+    for lineno, line in text_lines(path, "latin-1"):
+        body = line.rstrip("\r\n")
+        if end and body:
+            raise ListFormatError(path, end, early)
+        if "\x00" in body:
+            raise ListFormatError(path, lineno, "not an OFAC CSV file: NUL byte: binary data")
+        if END_OF_FILE in body[:-1]:
+            raise ListFormatError(path, lineno, early)
+        if body.endswith(END_OF_FILE):
+            end, line = lineno, body[:-1]
+        yield lineno, line
+
+
 def read_rows(path: Path, width: int) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, fields) for each row of an OFAC CSV file of `width` columns."""
-    try:
-        data = read_bytes(path)
-    except (OSError, EOFError) as exc:
-        raise ListFormatError(path, 0, f"cannot be read (truncated or corrupt gzip?): {exc}") from None
-    text = data.decode("latin-1")  # every byte is a Latin-1 character: never fails
-    text = text.rstrip("\r\n")
-    text = text.removesuffix(END_OF_FILE)
-    for bad, what in ((END_OF_FILE, "end-of-file byte 0x1A before the end"), ("\x00", "NUL byte: binary data")):
-        if bad in text:
-            raise ListFormatError(path, text.count("\n", 0, text.index(bad)) + 1, f"not an OFAC CSV file: {what}")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            raise ListFormatError(path, start, f"malformed CSV: {exc}") from None
-        if row is None:
-            return
+    for start, row in rows(path, _lines(path), strict=True):
         if row == []:
             continue
         if len(row) != width:

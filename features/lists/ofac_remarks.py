@@ -34,7 +34,9 @@ _ID_LABELS: list[tuple[str, str]] = [
 # "<label> <value> (<country>) issued ...": the value runs to the country or the clause's end.
 _ID_CLAUSES = [(re.compile(rf"^{label}\s*(?P<value>[^()]+?)\.?\s*(?:\((?P<country>[^)]*)\).*)?$"), scheme)
                for label, scheme in _ID_LABELS]
-_EMAIL = re.compile(r"^Email Address (\S+@\S+?)\.?$")
+# No two parts of a pattern may take the same characters (`\S+@\S+` backtracks over every "@"):
+# remarks fields are long, and a clause is matched against every pattern.
+_EMAIL = re.compile(r"^Email Address ([^\s@]+@\S+?)\.?$")
 _PHONE = re.compile(r"^Phone Number ([\d +()-]+?)\.?$")
 _ESTABLISHED = re.compile(r"^Organization Established Date (?:(\d{1,2}) )?(?:([A-Z][a-z]{2}) )?(\d{4})\.?$")
 _COUNTRY = re.compile(r"^(?:nationality|citizen) (.+?)\.?$")
@@ -76,9 +78,13 @@ def parse_remarks(text: str) -> Remarks:
     found = Remarks()
     for clause in text.split(";"):
         clause = clause.strip().removeprefix("alt. ")
-        if match := _LINKED.match(clause):
+        if match := _LINKED.match(clause):  # a name as written: `_unique_targets` compares it with names
             found.linked_to.append(match.group(1).strip())
-        elif match := _EMAIL.match(clause):
+            continue
+        # Single spaces: an identifier pattern's "\s*" around its value backtracks over every
+        # split of a run of spaces, cubic in its length (a minute for 2,000 spaces).
+        clause = " ".join(clause.split())
+        if match := _EMAIL.match(clause):
             found.emails.append(match.group(1))
         elif match := _PHONE.match(clause):
             found.phones.append(match.group(1).strip())

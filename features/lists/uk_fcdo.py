@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 from features.entities import Entity, Link
+from features.lists.csv_rows import rows
 from features.lists.dates import latest_in_column
-from features.lists.errors import ListFormatError, csv_errors
-from features.lists.files import open_text
+from features.lists.errors import ListFormatError
+from features.lists.files import text_lines
+from features.lists.limits import checked
 
 HEADER = ["Unique ID", "OFSI Group ID", "Name", "Regime Name", "Type", "Designation source", "Date Designated", "Sanctions Imposed"]
 SCHEMAS = {"Individual": "Person", "Entity": "Organization", "Ship": "Vessel"}
@@ -35,14 +36,12 @@ def as_of(path: Path) -> dt.date | None:
 
 
 def read_uk_fcdo(path: Path) -> Iterator[Entity | Link]:
-    with open_text(path) as handle:
-        reader = csv.reader(handle)
-        with csv_errors(path, lambda: reader.line_num + 1):
-            if next(reader, None) != HEADER:
-                raise ListFormatError(path, 1, "header is not the UK FCDO list's: " + ",".join(HEADER))
-            for row in reader:
-                if (entity := _entity(path, reader.line_num, row)) is not None:
-                    yield entity
+    found = rows(path, text_lines(path))
+    if next(found, (1, None))[1] != HEADER:
+        raise ListFormatError(path, 1, "header is not the UK FCDO list's: " + ",".join(HEADER))
+    for lineno, row in found:
+        if (entity := _entity(path, lineno, row)) is not None:
+            yield entity
 
 
 def _entity(path: Path, lineno: int, row: list[str]) -> Entity | None:
@@ -54,10 +53,10 @@ def _entity(path: Path, lineno: int, row: list[str]) -> Entity | None:
     if not name:  # the official list has a few of these: nothing to screen against
         log.warning("%s:%d: designation %s has no name; skipped", path, lineno, uid)
         return None
-    return Entity(
+    return checked(path, lineno, Entity(
         id=f"gb-fcdo-{uid}",
         schema=SCHEMAS[kind],
         names=[name],
         source=path.name,
         sanctions=[f"UK FCDO ({authority}): {regime} regime, designated {_date(designated)}; {imposed}"],
-    )
+    ))

@@ -32,6 +32,7 @@ from features.countries import country_for_name
 from features.entities import Entity, Link
 from features.identifiers import Identifier, normalize_identifier
 from features.lists.errors import ListFormatError
+from features.lists.limits import checked
 from features.lists.xml_stream import clean, events, release, root_date, root_name, xsd_date
 
 ROOT = "CONSOLIDATED_LIST"
@@ -99,7 +100,7 @@ def _entity(entry: etree._Element, kind: str, path: Path) -> Entity:
     nationalities = [code.lower() for value in _texts(entry, "NATIONALITY/VALUE") if (code := country_for_name(value))]
     program = clean(entry.findtext("UN_LIST_TYPE")) or "consolidated list"
     listed = xsd_date(entry.findtext("LISTED_ON"))
-    return Entity(
+    return checked(path, entry.sourceline or 1, Entity(
         id=f"un-sc-{ref or dataid}",
         schema=SCHEMAS[kind],
         names=_names(entry, kind),
@@ -109,11 +110,11 @@ def _entity(entry: etree._Element, kind: str, path: Path) -> Entity:
         addresses=addresses,
         sanctions=[f"UN Security Council ({program}): {ref or 'DATAID ' + dataid}, "
                    + (f"listed {listed}" if listed else "listing date not stated")],
-    )
+    ))
 
 
 def read_un_sc(path: Path) -> Iterator[Entity | Link]:
-    for event, element in events(path, SOURCE):
+    for event, element in events(path, SOURCE, frozenset(SCHEMAS)):
         if event == "start":
             if element.getparent() is None and element.tag != ROOT:
                 raise ListFormatError(path, element.sourceline or 1,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import current_app, request
 
-from service.problems import Problem
+from service import strict_json
+from service.problems import Problem, join_field
 from service.runtime import State
 from service.services import Services
 
@@ -24,8 +26,38 @@ def serving_state() -> State:
     return state
 
 
+# UTF-8 cannot carry a surrogate (decoding refuses it), so only an escape puts one in a string;
+# a pair of them is one character once parsed, a lone one stays and cannot be stored or encoded.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _printable(key: str) -> str:
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _lone_surrogate(data) -> str | None:
+    """The field of a string or key that holds a lone surrogate, or None; iterative, as a body may
+    nest as deep as the parser allows."""
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and SURROGATE.search(value):
+            return path or "body"
+        if isinstance(value, dict):
+            for key, child in value.items():
+                field = join_field(path, _printable(key))
+                if SURROGATE.search(key):
+                    return field
+                stack.append((field, child))
+        elif isinstance(value, list):
+            stack.extend((join_field(path, i), child) for i, child in enumerate(value))
+    return None
+
+
 def json_body():
-    """The parsed JSON body: 415 if not JSON, 413 if too large (before reading it), 400 if malformed."""
+    """The parsed JSON body: 415 if not JSON, 413 if too large (before reading it), 400 if malformed
+    or if a string is not Unicode text."""
     if not request.is_json:
         raise Problem(415, "Unsupported Media Type", "Send the body as application/json.")
     raw = request.get_data(cache=False)
@@ -34,10 +66,16 @@ def json_body():
         # more raises 413, where the cut body would otherwise be refused as malformed JSON.
         request.stream.read(1)
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = strict_json.loads(text)
     except UnicodeDecodeError as exc:
         raise Problem(400, "Malformed JSON", f"The body is not valid UTF-8 (byte {exc.start}).") from None
     except json.JSONDecodeError as exc:
         raise Problem(400, "Malformed JSON", f"{exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
     except RecursionError:
         raise Problem(400, "Malformed JSON", "The body is nested too deeply.") from None
+    field = _lone_surrogate(data) if SURROGATE_ESCAPE.search(text) else None
+    if field is not None:
+        message = "holds a lone surrogate (an escape such as \\udfff that is half of a pair): not Unicode text"
+        raise Problem(400, "Malformed JSON", f"{field}: {message}.", [{"field": field, "message": message}])
+    return data

@@ -7,6 +7,8 @@ Another tenant's decision is a 404, the same as one that does not exist.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, g, jsonify, request
 from marshmallow import ValidationError
 
@@ -19,14 +21,26 @@ from service.schemas import DecisionQuerySchema, OutcomeRequestSchema
 bp = Blueprint("decisions", __name__)
 
 
+# A decision id is a UUID as str(uuid.uuid4()) writes it. Any other text names no decision and is
+# answered without asking the store, where some (a NUL byte on PostgreSQL) are errors, not misses.
+DECISION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _not_found(decision_id: str) -> Problem:
     return Problem(404, "Not Found", f"No decision {decision_id} for this tenant.")
+
+
+def _known_form(decision_id: str) -> str:
+    """The id, if it has a decision id's form; else 404 (without echoing the text)."""
+    if DECISION_ID.fullmatch(decision_id) is None:
+        raise Problem(404, "Not Found", "No decision has this id: decision ids are UUIDs.")
+    return decision_id
 
 
 @bp.get("/v1/decisions/<decision_id>")
 @requires("read")
 def get_decision(decision_id: str):
-    found = services().decisions.get(g.caller.tenant, decision_id)
+    found = services().decisions.get(g.caller.tenant, _known_form(decision_id))
     if found is None:
         raise _not_found(decision_id)
     return jsonify(found)
@@ -52,6 +66,7 @@ def list_decisions():
 @bp.post("/v1/decisions/<decision_id>/outcome")
 @requires("score")
 def add_outcome(decision_id: str):
+    _known_form(decision_id)
     data = json_body()
     if not isinstance(data, dict):
         raise invalid({"body": ["must be a JSON object"]}, "Invalid outcome")

@@ -1,15 +1,18 @@
 """POST /v1/score and /v1/score/batch: schema -> shipment -> scorer -> decision record -> response.
 
 A score leaves only once its decision is committed: if the store fails, the client gets 503 (see
-problems.register) and no score, so every score a client holds can be looked up later.
+problems.register) and no score, so every score a client holds can be looked up later. A retry
+with the same Idempotency-Key gets the first response again and records nothing (service/idempotency.py).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from flask import Blueprint, current_app, g, jsonify
 from marshmallow import ValidationError
+from sqlalchemy import Connection
 
 from features.shipment import Shipment
 from model.scorer import Assessment
@@ -17,7 +20,7 @@ from service.auth import requires
 from service.problems import Problem, invalid
 from service.routes.common import json_body, serving_state, services
 from service.runtime import State
-from service.schemas import BatchSchema, ShipmentSchema
+from service.schemas import BatchSchema, ShipmentSchema, name_chars
 
 bp = Blueprint("score", __name__)
 # A schema holds no per-request state, so one instance serves every request: building one (its
@@ -51,10 +54,25 @@ def load_shipment(data) -> Shipment:
         raise invalid(exc.messages) from None
 
 
-def record(scored: list[tuple[Shipment, dict]]) -> None:
-    """Commit the decisions (one transaction), then count them by band."""
+def check_batch_work(shipments: list) -> None:
+    """Refuse a batch whose parties, or the characters of their names, exceed the settings:
+    resolving them is the work (`service.schemas.name_chars`). Counted as sent, before any
+    shipment is loaded; what is not a name is left to each shipment's validation."""
+    lists = (shipment.get("parties") for shipment in shipments if isinstance(shipment, dict))
+    names = [party.get("name") if isinstance(party, dict) else None
+             for parties in lists if isinstance(parties, list) for party in parties]
+    most = current_app.config["MAX_BATCH_PARTIES"]
+    if len(names) > most:
+        raise invalid({"shipments": [f"at most {most:,} parties in all the shipments of a batch"]})
+    most = current_app.config["MAX_BATCH_NAME_CHARS"]
+    if sum(name_chars(name) for name in names if isinstance(name, str)) > most:
+        raise invalid({"shipments": [f"the parties' names must total at most {most:,} characters (NFKC) per batch"]})
+
+
+def record(scored: list[tuple[Shipment, dict]], claim: Callable[[Connection], None] | None) -> None:
+    """Commit the decisions (one transaction, with the request's Idempotency-Key claim), then count them by band."""
     if scored:
-        services().decisions.record(g.caller, scored)
+        services().decisions.record(g.caller, scored, claim)
     for _, item in scored:
         services().metrics.decisions.labels(item["band"]).inc()
 
@@ -63,11 +81,16 @@ def record(scored: list[tuple[Shipment, dict]]) -> None:
 @requires("score")
 def score():
     state = serving_state()
-    shipment = load_shipment(json_body())
+    data = json_body()
+    claim = services().idempotency.claim(data)
+    if claim.replay is not None:
+        return claim.replay
+    shipment = load_shipment(data)
     [assessment] = state.scorer.assess([shipment])
     body = result(shipment, assessment, state)
-    record([(shipment, body)])
-    return jsonify(body)
+    response = jsonify(body)
+    record([(shipment, body)], claim.storing(response))
+    return response
 
 
 @bp.post("/v1/score/batch")
@@ -75,6 +98,9 @@ def score():
 def score_batch():
     state = serving_state()
     data = json_body()
+    claim = services().idempotency.claim(data)
+    if claim.replay is not None:
+        return claim.replay
     limit = current_app.config["MAX_BATCH"]
     try:
         envelope = BATCH.load(data if isinstance(data, dict) else {"body": data})
@@ -82,6 +108,7 @@ def score_batch():
         raise invalid(exc.messages) from None
     if len(envelope["shipments"]) > limit:
         raise invalid({"shipments": [f"at most {limit} shipments per batch"]})
+    check_batch_work(envelope["shipments"])
     loaded: list[Shipment | Problem] = []
     for raw in envelope["shipments"]:
         try:
@@ -95,6 +122,8 @@ def score_batch():
         else {"index": i, "result": result(item, next(assessments), state)}
         for i, item in enumerate(loaded)
     ]
-    record([(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry])
-    return jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version,
-                    "lists_as_of": state.lists_as_of})
+    response = jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version,
+                        "lists_as_of": state.lists_as_of})
+    record([(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry],
+           claim.storing(response))
+    return response

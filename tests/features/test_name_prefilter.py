@@ -117,14 +117,14 @@ def test_loose_bound_prunes_a_name_sharing_one_word(tmp_path):
     assert bounds[0] < MATCH_THRESHOLD <= bounds[1]
 
 
-def test_names_with_numbers_are_left_to_the_tight_bound(tmp_path):
-    snapshot = _snapshot(tmp_path, ["DA Group 22", "Fund IV", "DA Group"])
-    assert not LooseQuery(name_key("DA Group 23"), snapshot.vocab).usable
-    loose = LooseQuery(name_key("DA Group"), snapshot.vocab)
-    rows = np.array([1, 3, 5])
-    names = np.concatenate([_names_of(snapshot, row) for row in rows])
-    bounds = loose_upper(loose, names, MATCH_THRESHOLD)
-    assert np.isinf(bounds[:2]).all() and bounds[2] >= 1.0
+def test_numbers_are_compared_first_as_compare_names_does(tmp_path):
+    snapshot = _snapshot(tmp_path, ["DA Group 22", "Fund IV", "DA Group", "22"])
+    names = np.concatenate([_names_of(snapshot, row) for row in (1, 3, 5, 7)])  # as companies'
+    numbered = loose_upper(LooseQuery(name_key("DA Group 23"), snapshot.vocab), names, MATCH_THRESHOLD)
+    plain = loose_upper(LooseQuery(name_key("DA Group"), snapshot.vocab), names, MATCH_THRESHOLD)
+    assert numbered[0] == 0.0 and numbered[2] == plain[0] == pytest.approx(0.8)  # other numbers; on one side only
+    assert plain[2] >= 1.0 and numbered[3] == 0.0 and np.isinf(plain[3])  # a name of numbers alone is not bounded
+    assert not LooseQuery(name_key("23"), snapshot.vocab).usable
 
 
 def test_vocabulary_matches_the_names(tmp_path):
@@ -166,7 +166,7 @@ def test_query_words_the_vocabulary_has_are_read_from_it(tmp_path):
     assert vocab.weight("trading", False) == pytest.approx(_weight("trading", False)) == pytest.approx(7 ** 0.5 / 2)
     assert vocab.skeleton("ivan") == skeleton("ivan")
     assert "zorblax" not in vocab.index and vocab.skeleton("zorblax") == skeleton("zorblax")  # computed
-    words, skeletons, flags, named, person, company = LooseQuery(NameKey(("ivan", "trading", "zorblax")), vocab).arrays[:6]
+    words, skeletons, flags, named, person, company = LooseQuery(NameKey(("ivan", "trading", "zorblax")), vocab).person.arrays[:6]
     assert skeletons == [skeleton(t) for t in words] and named == list(map(vocab.coded_ids, words))
     assert flags == list(map(word_flags, words))
     ids, codes = list(vocab.id_codes), struct.unpack(f"<{len(named[0]) // 4}I", named[0])

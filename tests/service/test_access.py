@@ -42,7 +42,7 @@ def test_scopes(app, new_key, scopes, method, path, status):
         assert response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/docs/"])
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/openapi.yaml", "/docs/"])  # /metrics: test_leaks.py
 def test_public_routes_need_no_key(app, path):
     assert app.test_client().get(path).status_code == 200
 
@@ -63,10 +63,10 @@ def test_rate_limit_per_key_gives_429_with_retry_after(home, redis_url):
     assert all(client.get("/healthz").status_code == 200 for _ in range(3))
 
 
-def test_metrics_show_requests_decisions_and_versions(client):
+def test_metrics_show_requests_decisions_and_versions(client, new_key):
     client.post("/v1/score", json=SHIPMENT)
     client.get("/v1/decisions/nope")
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {new_key('ops', 'metrics')}"}).get_data(as_text=True)
     assert 'diversion_risk_request_duration_seconds_count{method="POST",route="/v1/score",status="200"} 1.0' in text
     assert 'route="/v1/decisions/<decision_id>",status="404"' in text
     assert "diversion_risk_decisions_total{band=" in text

@@ -113,22 +113,24 @@ def settled(client):
 
 
 def test_decisions_export_csv_and_jsonl(run, settled, tmp_path):
-    lines = run("decisions", "export", "--since", "2000-01-01", "--format", "jsonl").output.splitlines()
+    lines = run("decisions", "export", "--since", "2000-01-01", "--tenant", "acme", "--format", "jsonl").output
+    lines = lines.splitlines()
     assert [json.loads(line)["decision_id"] for line in lines] == settled
     assert json.loads(lines[0])["outcome"]["outcome"] == "confirmed_diversion"
     out = tmp_path / "d.csv"
-    result = run("decisions", "export", "--since", "2000-01-01T00:00:00Z", "--format", "csv", "--out", str(out))
+    result = run("decisions", "export", "--since", "2000-01-01T00:00:00Z", "--all-tenants", "--format", "csv",
+                 "--out", str(out))
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open()))
     assert [r["outcome"] for r in rows] == ["confirmed_diversion", "cleared", ""]
     assert json.loads(rows[0]["input"])["destination_country"] == "KZ" and rows[0]["tenant"] == "acme"
-    assert run("decisions", "export", "--since", "2999-01-01").output == ""
-    assert run("decisions", "export", "--since", "last week").exit_code != 0
+    assert run("decisions", "export", "--since", "2999-01-01", "--tenant", "acme").output == ""
+    assert run("decisions", "export", "--since", "last week", "--tenant", "acme").exit_code != 0
 
 
 def test_export_training_writes_csv_and_mapping(run, settled, tmp_path):
     out = tmp_path / "training" / "history.csv"
-    result = run("export-training", "--since", "2000-01-01", "--out", str(out))
+    result = run("export-training", "--since", "2000-01-01", "--tenant", "acme", "--out", str(out))
     assert result.exit_code == 0, result.output
     figures = last_figures(result.output)
     assert figures["rows"] == "2" and figures["positives"] == "1"

@@ -168,7 +168,7 @@ def test_scores_lists_and_metrics_carry_the_as_of_dates(small_home, tmp_path, ne
 
 @pytest.fixture
 def new_key_small():
-    return lambda app: app.extensions["diversion_risk_services"].keys.create("test", "acme", "score,read")[1]
+    return lambda app: app.extensions["diversion_risk_services"].keys.create("test", "acme", "score,read,metrics")[1]
 
 
 
@@ -185,3 +185,23 @@ def test_a_delta_alone_changes_its_source(small_home, tmp_path):
 def test_an_alias_file_alone_is_a_source_of_its_own(small_home):
     small_home.import_lists([FIXTURES / "ofac_alt_2025-08_excerpt.csv"])
     assert names(small_home) == ["network", "ofac", "ofac-alt"]
+
+
+def test_a_refused_file_is_named_as_the_user_gave_it(small_home, tmp_path):
+    bad = tmp_path / "mine.ftm.jsonl"
+    bad.write_text('{"id": "a", "schema": "Company", "properties": {"name": ["A"]}}\n{broken\n')
+    with pytest.raises(ListFormatError) as error:
+        small_home.import_lists([bad], source="network")
+    assert error.value.path == bad and str(error.value).startswith(f"{bad}:2:")
+
+
+def test_a_dead_importers_staging_is_swept(small_home):
+    import os
+
+    stale = small_home.sources.root / ".stage-network-dead"
+    (stale / "files").mkdir(parents=True)
+    os.utime(stale, (0, 0))
+    fresh = small_home.lists.root / ".stage-live"
+    fresh.mkdir()
+    small_home.remove_source("network")
+    assert not stale.exists() and fresh.exists()

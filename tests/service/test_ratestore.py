@@ -1,51 +1,49 @@
-"""The in-process rate-limit counters: limits' own semantics, one sweeper thread, no thread per hit."""
+"""The rate-limit counters without Redis: limits' own semantics, shared through one file by every
+process of a server (forked workers included) and kept when one restarts."""
 
 import os
-import threading
 import time
 
-from limits import RateLimitItemPerSecond
+from limits import RateLimitItemPerSecond, RateLimitItemPerMinute
 from limits.strategies import FixedWindowRateLimiter
 
-from service import ratestore
-from service.ratestore import SweptMemoryStorage
+from service.ratestore import SharedFileStorage
 
 
-def test_counts_and_refuses_like_limits_memory_storage():
-    limiter = FixedWindowRateLimiter(SweptMemoryStorage())
+def test_counts_and_refuses_like_limits_memory_storage(tmp_path):
+    limiter = FixedWindowRateLimiter(SharedFileStorage(path=str(tmp_path / "counters")))
     item = RateLimitItemPerSecond(2)
     assert [limiter.hit(item, "key") for _ in range(3)] == [True, True, False]
     assert limiter.hit(item, "other")
+    stats = limiter.get_window_stats(item, "key")
+    assert stats.remaining == 0 and time.time() < stats.reset_time <= time.time() + 1
 
 
-def test_many_hits_start_no_thread(monkeypatch):
-    limiter = FixedWindowRateLimiter(SweptMemoryStorage())
-    item = RateLimitItemPerSecond(10**6)
-    started = []
-    start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread) or start(thread))
-    for _ in range(50):
-        limiter.hit(item, "key")
-        time.sleep(0.002)  # past limits' 10 ms timer now and then, which would start a new one
-    assert started == []
+def test_a_window_past_its_expiry_starts_again(tmp_path):
+    storage = SharedFileStorage(path=str(tmp_path / "counters"))
+    assert [storage.incr("key", expiry=0.05) for _ in range(2)] == [1, 2]
+    time.sleep(0.1)
+    assert storage.get("key") == 0 and storage.incr("key", expiry=0.05) == 1
 
 
-def test_the_sweeper_drops_expired_counters(monkeypatch):
-    monkeypatch.setattr(ratestore, "SWEEP_SECONDS", 0.05)
-    storage = SweptMemoryStorage()
-    storage.incr("key", expiry=0.01)
-    deadline = time.monotonic() + 5
-    while storage.storage and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not storage.storage and not storage.expirations
-
-
-def test_a_forked_child_has_its_own_sweeper():
-    storage = SweptMemoryStorage()
-    read, write = os.pipe()
+def test_processes_share_the_counters_and_a_new_one_keeps_them(tmp_path):
+    path = str(tmp_path / "counters")
+    storage = SharedFileStorage(path=path)
+    item = RateLimitItemPerMinute(3)
+    limiter = FixedWindowRateLimiter(storage)
+    assert limiter.hit(item, "key")
     pid = os.fork()
-    if pid == 0:  # the child: report whether its sweeper runs, then leave without cleanup
-        os.write(write, b"1" if storage.timer.is_alive() and storage.timer.ident != threading.main_thread().ident else b"0")
-        os._exit(0)
-    os.waitpid(pid, 0)
-    assert os.read(read, 1) == b"1"
+    if pid == 0:  # a forked worker: its own connection, the same counters
+        os._exit(0 if limiter.hit(item, "key") else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    restarted = FixedWindowRateLimiter(SharedFileStorage(path=path))
+    assert restarted.hit(item, "key") and not restarted.hit(item, "key") and not limiter.hit(item, "key")
+
+
+def test_clear_and_reset(tmp_path):
+    storage = SharedFileStorage(path=str(tmp_path / "counters"))
+    storage.incr("a", expiry=60)
+    storage.incr("b", expiry=60)
+    storage.clear("a")
+    assert storage.get("a") == 0 and storage.get("b") == 1 and storage.check()
+    assert storage.reset() == 1 and storage.get("b") == 0

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("method, path, body, status", [
     ("GET", "/healthz", None, 200),
-    ("GET", "/metrics", None, 200),
+    ("GET", "/metrics", None, 403),  # a score+read key; with scope metrics: test_leaks.py
     ("GET", "/openapi.yaml", None, 200),
     ("GET", "/docs/", None, 200),
     ("GET", "/v1/model", None, 200),
