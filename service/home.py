@@ -77,18 +77,18 @@ class Home:
         `files`, keep every other source, and build and activate a snapshot of them all. FtM
         delta files alone change their source instead: they are added after its files. A bad
         file raises ListFormatError and nothing changes."""
-        files = [Path(f) for f in files]
+        formatted = sources.formats([(Path(f), fmt) for f in files])  # None: a companion, or refused later
         groups: dict[str, list[tuple[Path, str | None]]] = {}
         if source:
-            groups[sources.check_name(source)] = [(f, fmt) for f in files]
+            groups[sources.check_name(source)] = formatted
         else:
-            companions = sources.companions_of([(f, fmt) for f in files])
-            for f in files:
-                if f.resolve() not in companions:
-                    groups.setdefault(get_format(fmt or detect_format(f)).source, []).append((f, fmt))
+            read_with = sources.companions(formatted)
+            for f, found in formatted:
+                if f.resolve() not in read_with:
+                    groups.setdefault(get_format(found or detect_format(f)).source, []).append((f, found))
         held = self.held_sources()
         for name, group in groups.items():
-            if name in held and all((fmt or detect_format(path)) == "ftm-delta" for path, fmt in group):
+            if name in held and all(found == "ftm-delta" for _, found in group):
                 kept = self.sources.path(held[name]["version"]) / "files"
                 groups[name] = [(kept / r["file"], r["format"]) for r in held[name]["files"] if r["format"]] + group
         return self.import_sources({name: (group, origin) for name, group in groups.items()})

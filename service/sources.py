@@ -66,25 +66,32 @@ class Staged:
         return ListFormatError(self.originals.get(Path(error.path).name, Path(error.path)), error.line, error.message)
 
 
-def companions_of(files: list[tuple[Path, str | None]]) -> set[Path]:
-    """The files among or beside `files` that are read with another one (OFAC's `alt.csv` with
-    its `sdn.csv`), resolved: never read on their own."""
-    found: set[Path] = set()
+def formats(files: list[tuple[Path, str | None]]) -> list[tuple[Path, str | None]]:
+    """Each file with its named or detected format; None where none is recognised (a companion
+    such as OFAC's add.csv, or a file refused later)."""
+    found = []
     for path, fmt in files:
         try:
-            fmt = fmt or detect_format(path)
+            found.append((path, fmt or detect_format(path)))
         except ListFormatError:
-            continue  # refused below if it is no companion either
-        found.update(c.resolve() for c in get_format(fmt).companions(path))
+            found.append((path, None))
     return found
 
 
+def companions(formatted: list[tuple[Path, str | None]]) -> set[Path]:
+    """The files among or beside `formatted` (as `formats` gives them) that are read with another
+    one (OFAC's `alt.csv` with its `sdn.csv`), resolved: never read on their own."""
+    return {c.resolve() for path, fmt in formatted if fmt for c in get_format(fmt).companions(path)}
+
+
 def _with_companions(files: list[tuple[Path, str | None]]) -> list[tuple[Path, str | None]]:
-    """Each file to read with its format, followed by its companions (format None)."""
+    """Each file to read with its format, followed by its companions (format None); a file that
+    is neither recognised nor a companion is refused with detection's own error."""
+    formatted = formats(files)
+    read_with = companions(formatted)
     entries: list[tuple[Path, str | None]] = []
-    companions = companions_of(files)
-    for path, fmt in files:
-        if path.resolve() in companions:
+    for path, fmt in formatted:
+        if path.resolve() in read_with:
             continue
         fmt = fmt or detect_format(path)
         entries.append((path, fmt))
@@ -107,8 +114,9 @@ def stage(registry: Registry, name: str, files: list[tuple[Path, str | None]], o
           http: dict[str, dict] | None = None, extra: dict | None = None) -> Staged:
     """Copy `files` (path, format or None to detect) into a new staging directory of `registry`
     as source `name`. `http` maps a file's name to what its download said (url, ETag,
-    Last-Modified); `extra` is kept in the manifest (an OpenSanctions version). The caller adopts the result (`adopt`) once the snapshot built from it is
-    written, or removes it (`discard`)."""
+    Last-Modified); `extra` is kept in the manifest (an OpenSanctions version). The caller
+    adopts the result (`adopt`) once the snapshot built from it is written, or removes it
+    (`discard`)."""
     check_name(name)
     http = http or {}
     entries = _with_companions([(Path(p), f) for p, f in files])
@@ -197,8 +205,6 @@ def oldest_as_of(sources: list[dict]) -> str | None:
     of them is at best."""
     dates = [s["as_of"] for s in sources if s.get("as_of")]
     return min(dates) if dates else None
-
-
 
 
 def read_sync_state(registry: Registry) -> dict:

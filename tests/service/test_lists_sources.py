@@ -205,3 +205,12 @@ def test_a_dead_importers_staging_is_swept(small_home):
     fresh.mkdir()
     small_home.remove_source("network")
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_companion_named_first_replaces_its_held_source(small_home, tmp_path):
+    """`--source ofac ADD.CSV SDN.CSV ...`: a companion first is no unrecognised file."""
+    files = shutil.copytree(FIXTURES / "ofac_sdn", tmp_path / "ofac")
+    before = small_home.held_sources()["ofac"]["version"]
+    small_home.import_lists([files / "add.csv", files / "alt.csv", files / "sdn.csv"], source="ofac")
+    assert [r["format"] for r in small_home.held_sources()["ofac"]["files"]][0] == "ofac-sdn"
+    assert small_home.held_sources()["ofac"]["version"] == before  # the same files as the fixture's
