@@ -231,3 +231,54 @@ def test_opensanctions_outside_the_delta_window_takes_the_full_file(small_home, 
     assert "opensanctions" in sync(small_home, sources_file).updated
     held = small_home.held_sources()["opensanctions"]
     assert [f["format"] for f in held["files"]] == ["ftm"] and held["as_of"] == "2026-12-01"
+
+
+def test_a_download_over_the_size_cap_is_refused(small_home, server, tmp_path):
+    s = small_home.settings
+    downloader = Downloader(s.sync_timeout, s.sync_retries, s.sync_backoff, max_bytes=len(UK_CSV) - 1)
+    try:
+        result = Syncer(small_home, load_sources(write_sources(tmp_path / "s.yaml", server)), downloader).run()
+    finally:
+        downloader.close()
+    assert "over the" in result.failed["uk-fcdo"] and "uk-fcdo" not in small_home.held_sources()
+
+
+def test_metrics_show_each_sources_sync_age_and_failure(small_home, server, tmp_path):
+    from service.app import create_app
+
+    sources_file = write_sources(tmp_path / "s.yaml", server)
+    sync(small_home, sources_file)
+    server.faults["/ofac/SDN.CSV"] = "500"
+    server.put("/ofac/SDN.CSV", (FIXTURES / "ofac_sdn" / "sdn.csv").read_bytes() + b"\n")
+    sync(small_home, sources_file)
+    app = create_app(small_home.settings)
+    key = app.extensions["diversion_risk_services"].keys.create("test", "acme", "metrics")[1]
+    text = app.test_client().get("/metrics", headers={"Authorization": f"Bearer {key}"}).get_data(as_text=True)
+    assert 'diversion_risk_list_source_sync_age_seconds{source="uk-fcdo"}' in text
+    assert 'diversion_risk_list_source_sync_failed{source="ofac"} 1.0' in text
+    assert 'diversion_risk_list_source_sync_failed{source="uk-fcdo"} 0.0' in text
+
+
+def test_sync_every_keeps_syncing_until_told_to_stop(small_home, server, tmp_path):
+    """`lists sync --every` as the sync service runs it: a process of its own, stopped by SIGTERM."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "DIVERSION_RISK_HOME": str(small_home.root), "DIVERSION_RISK_SYNC_RETRIES": "1",
+           "DIVERSION_RISK_DATABASE_URL": small_home.settings.database_url,
+           "DIVERSION_RISK_SOURCES": write_sources(tmp_path / "s.yaml", server)}
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "lists", "sync", "--every", "1s"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while server.count("/uk.csv") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    rounds = [line for line in out.splitlines() if line.startswith("sources=")]
+    assert proc.returncode == 0 and len(rounds) >= 2, out
+    assert "updated=2" in rounds[0] and "unchanged=2" in rounds[1]
