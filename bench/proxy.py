@@ -63,7 +63,7 @@ def nginx(listen: int, upstream: str, max_body_bytes: int):
     """nginx on 127.0.0.1:listen proxying to `upstream`, waited for until it accepts, stopped after."""
     binary = nginx_binary()
     if binary is None:
-        raise FileNotFoundError("nginx is not installed (apt-get install nginx-light)")
+        raise FileNotFoundError("nginx is not installed (apt-get install nginx)")
     with tempfile.TemporaryDirectory(prefix="nginx-") as prefix:
         (Path(prefix) / "server.conf").write_text(render(f"127.0.0.1:{listen}", upstream, max_body_bytes))
         user = "user root root;\n" if os.geteuid() == 0 else ""

@@ -2,7 +2,7 @@
 deploy/nginx.conf.template in front of gunicorn) keeps trickling clients from holding gunicorn's
 sync workers, and every page gunicorn or nginx writes itself is problem+json.
 
-The nginx tests need Debian's nginx (`apt-get install nginx-light`; .ci/run installs it) and are
+The nginx tests need Debian's nginx (`apt-get install nginx`; .ci/run installs it) and are
 skipped without it. Those marked `server` also start the real gunicorn server (about 20-40 s with
 the snapshot load); deselect them with `-m "not server"`.
 """
@@ -25,7 +25,7 @@ from service.keys import Keys
 from service.problems import PROBLEM_TYPE
 from tests.conftest import empty_store, private_home
 
-needs_nginx = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed: apt-get install nginx-light "
+needs_nginx = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed: apt-get install nginx "
                                  "(.ci/run does), then these tests run the deployed proxy")
 MAX_BODY = 64 * 1024
 WORKERS = 2
