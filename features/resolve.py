@@ -6,6 +6,8 @@ names through the blocking index, scored with `compare_names`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from features.identifiers import Identifier
@@ -142,3 +144,20 @@ def resolve_party(party: Party, snapshot: Snapshot, threshold: float) -> Resolut
     from the snapshot's memo (`Snapshot.memo`), whatever its role.
     """
     return snapshot.memo(_resolve)(party.name, party.country, party.identifiers, threshold)
+
+
+def party_identity(party: Party) -> str:
+    """What resolution reads of a party (name, country, identifiers in order), as canonical JSON:
+    two parties of one identity resolve alike in any snapshot, whatever their roles."""
+    return json.dumps([party.name, party.country, [[i.scheme, i.value, i.valid] for i in party.identifiers]],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def party_key(party: Party) -> str:
+    """The SHA-256 of `party_identity`: how the decision store names a distinct party."""
+    return hashlib.sha256(party_identity(party).encode()).hexdigest()
+
+
+def party_of_identity(identity: str, role: str = "consignee") -> Party:
+    name, country, identifiers = json.loads(identity)
+    return Party(role, name, country, tuple(Identifier(*i) for i in identifiers))

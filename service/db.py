@@ -19,7 +19,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -76,3 +77,10 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         self.engine.dispose()
+
+
+def insert_ignoring(table, connection: Connection):
+    """An INSERT that skips rows whose key (or a unique index) is already held, on SQLite and
+    PostgreSQL alike: what makes a retried write add nothing."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()

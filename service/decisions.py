@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import Connection, Select, func, insert, select
 
-from features.shipment import Shipment
+from features.identifiers import Identifier
+from features.shipment import Item, Party, Shipment
 from service import strict_json
 from service.db import Database
 from service.keys import Caller
@@ -30,6 +31,21 @@ def canonical_json(shipment: Shipment) -> str:
     """One text per loaded shipment: sorted keys, no spaces, dates in ISO form, UTF-8 as is."""
     return strict_json.dumps(dataclasses.asdict(shipment), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                              default=lambda value: value.isoformat())
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def shipment_of(text: str) -> Shipment:
+    """The shipment a decision's canonical input is (the inverse of `canonical_json`): what a
+    re-screen scores again."""
+    data = json.loads(text)
+    parties = tuple(Party(p["role"], p["name"], p["country"], tuple(Identifier(**i) for i in p["identifiers"]),
+                          _date(p["incorporation_date"]), p["address"]) for p in data["parties"])
+    return Shipment(data["shipment_id"], _date(data["date"]), data["destination_country"],
+                    tuple(Item(**i) for i in data["items"]), parties, data["origin_country"],
+                    tuple(data["transit_countries"]))
 
 
 def utc_naive(value: dt.datetime | None) -> dt.datetime | None:

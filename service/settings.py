@@ -58,6 +58,11 @@ class Settings:
     sync_backoff: float = 2.0  # seconds before the second attempt, doubling after (at most 60)
     sync_max_bytes: int = 4 << 30  # a larger download is refused (OpenSanctions' full default set is ~3 GB)
     idempotency_ttl: float = 86400.0  # seconds an Idempotency-Key's first response is replayed (then it may be reused)
+    # Re-screening looks back this many days of recorded decisions (five years: the EAR's record-keeping period).
+    rescreen_days: int = 1825
+    webhook_timeout: float = 10.0  # seconds a webhook receiver may take to answer one delivery
+    webhook_attempts: int = 8  # deliveries of one alert to one webhook before it is given up
+    webhook_backoff: float = 30.0  # seconds before the second attempt, doubling after (at most a day)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -89,6 +94,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}SYNC_TIMEOUT, SYNC_RETRIES and SYNC_MAX_BYTES must be positive, SYNC_BACKOFF not negative")
         if not 0 < self.idempotency_ttl <= 366 * 86400:
             raise SettingsError(f"{PREFIX}IDEMPOTENCY_TTL must be positive and at most 366 days (in seconds)")
+        if self.rescreen_days < 1 or self.webhook_timeout <= 0 or self.webhook_attempts < 1 or self.webhook_backoff < 0:
+            raise SettingsError(f"{PREFIX}RESCREEN_DAYS, WEBHOOK_TIMEOUT and WEBHOOK_ATTEMPTS must be positive, WEBHOOK_BACKOFF not negative")
         if self.max_batch_parties < 1 or self.max_batch_name_chars < 1:
             raise SettingsError(f"{PREFIX}MAX_BATCH_PARTIES and MAX_BATCH_NAME_CHARS must be positive")
         if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
