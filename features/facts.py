@@ -4,13 +4,18 @@ each signal stays a small pure function of these facts."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from features.hs import hs6_of
 from features.reference import ChplEntry, Reference
-from features.resolve import Resolution, resolve_party
+from features.resolve import Resolution, party_key, resolve_party
 from features.shipment import Item, Party, Shipment
 from features.snapshot import Snapshot
+
+
+# (party key, entity id) -> the clearance: who cleared the pair, when, from which alert.
+Cleared = Mapping[tuple[str, str], dict]
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class PartyFacts:
     record: dict | None  # the resolved entity's record
     hops: int | None  # links to the nearest sanctioned entity, 0 if sanctioned itself
     path: tuple[dict, ...] = ()
+    cleared: dict | None = None  # the tenant's clearance of the party's match, which then counts for nothing
 
 
 @dataclass(frozen=True)
@@ -49,22 +55,29 @@ def _item(item: Item, reference: Reference) -> ItemFacts:
     return ItemFacts(item, hs6, hs6 in reference.hs6, reference.chpl.get(hs6), reference.uav.get(hs6))
 
 
-def _party(party: Party, snapshot: Snapshot, threshold: float, max_hops: int) -> PartyFacts:
+def _party(party: Party, snapshot: Snapshot, threshold: float, max_hops: int, cleared: Cleared) -> PartyFacts:
     resolution = resolve_party(party, snapshot, threshold)
     if resolution is None:
         return PartyFacts(party, None, None, None)
     hops = snapshot.hops(resolution.row)
     linked = hops is not None and 0 < hops <= max_hops
+    if cleared and hops is not None and hops <= max_hops:
+        record = snapshot.record(resolution.row)
+        clearance = cleared.get((party_key(party), record["id"]))
+        if clearance is not None:  # a person checked this match and found it is not this entity
+            return PartyFacts(party, None, None, None, cleared={"entity_id": record["id"], "name": record["names"][0],
+                                                               "hops": hops, **clearance})
     return PartyFacts(party, resolution, snapshot.record(resolution.row), hops,
                       tuple(snapshot.path(resolution.row)) if linked else ())
 
 
 def gather_facts(shipment: Shipment, reference: Reference, snapshot: Snapshot, *,
-                 match_threshold: float, max_hops: int) -> Facts:
+                 match_threshold: float, max_hops: int, cleared: Cleared | None = None) -> Facts:
+    """`cleared`: the (party key, entity id) pairs the caller's tenant cleared, with who and when."""
     return Facts(
         shipment,
         reference,
         tuple(_item(item, reference) for item in shipment.items),
-        tuple(_party(p, snapshot, match_threshold, max_hops) for p in shipment.parties),
+        tuple(_party(p, snapshot, match_threshold, max_hops, cleared) for p in shipment.parties),
         max_hops,
     )

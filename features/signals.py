@@ -110,11 +110,21 @@ def consignee_age_days(f: Facts) -> Value:
                  reason="UNDATED_CONSIGNEE")
 
 
+def cleared_matches(f: Facts, linked: bool) -> dict | None:
+    """Evidence of the parties whose match to a sanctioned (or, `linked`, a linked) entity the
+    tenant cleared: shown, not counted."""
+    cleared = [{"role": p.party.role, "party_name": p.party.name, **p.cleared}
+               for p in f.parties if p.cleared and (p.cleared["hops"] > 0) == linked]
+    return {"parties": [], "cleared_by": cleared} if cleared else None
+
+
 def sanctioned_match(f: Facts) -> Value:
-    """Best match score of a party that resolves to a sanctioned entity itself (0 if none)."""
+    """Best match score of a party that resolves to a sanctioned entity itself (0 if none).
+
+    A match the tenant cleared counts for nothing; the evidence says who cleared it and when."""
     hits = [p for p in f.parties if p.hops == 0]
     if not hits:
-        return Value(0.0)
+        return Value(0.0, cleared_matches(f, linked=False))
     return Value(max(p.resolution.score for p in hits), {"parties": [{
         "role": p.party.role, "party_name": p.party.name, "entity_id": p.record["id"],
         "name": p.record["names"][0], "lists": p.record["sanctions"],
@@ -126,10 +136,10 @@ def sanctioned_proximity(f: Facts) -> Value:
     """Closeness of the nearest party linked to a sanctioned entity: max_hops + 1 - links (0 if none).
 
     Intermediaries are one or two links (an owner, a director, a shared address) from the
-    designated Russian buyer."""
+    designated Russian buyer. A link the tenant cleared counts for nothing, as in `sanctioned_match`."""
     linked = [p for p in f.parties if p.path]
     if not linked:
-        return Value(0.0)
+        return Value(0.0, cleared_matches(f, linked=True))
     nearest = min(linked, key=lambda p: p.hops)
     return Value(float(f.max_hops + 1 - nearest.hops), {"parties": [{
         "role": p.party.role, "party_name": p.party.name, "entity_id": p.record["id"],

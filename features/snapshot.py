@@ -77,7 +77,11 @@ class Snapshot:
         return self._memo[func]
 
     def record(self, row: int) -> dict:
-        return json.loads(self._records[row])
+        return json.loads(self.record_text(row))
+
+    def record_text(self, row: int) -> str:
+        """The entity's record as stored: equal texts are equal records (ids included)."""
+        return self._records[row]
 
     def countries(self, row: int) -> list[str]:
         """The entity's country codes, as in its record, without parsing the record."""
@@ -148,6 +152,18 @@ class Snapshot:
         """Links from entity `row` to the nearest sanctioned entity; 0 if it is sanctioned itself."""
         value = int(self._hops[row])
         return None if value < 0 else value
+
+    def within(self, max_hops: int) -> np.ndarray:
+        """The rows of entities sanctioned or at most `max_hops` links from one."""
+        return np.flatnonzero((self._hops[: len(self)] >= 0) & (self._hops[: len(self)] <= max_hops))
+
+    def nearest_sanctioned(self, row: int) -> int | None:
+        """The row of the sanctioned entity at the end of `path(row)` (`row` itself if sanctioned)."""
+        if self.hops(row) is None:
+            return None
+        while (nxt := int(self._pred[row])) >= 0:
+            row = int(self._pred[nxt]) if nxt >= len(self) else nxt
+        return row
 
     def path(self, row: int) -> list[dict]:
         """The shortest path from entity `row` to a sanctioned entity, one step per link."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.facts import gather_facts
+from features.facts import Cleared, gather_facts
 from features.reference import Reference
 from features.shipment import Shipment
 from features.signals import Value, compute_signals
@@ -49,16 +49,17 @@ class Scorer:
         self.reference, self.snapshot, self.model = reference, snapshot, model
         self.bands, self.match_threshold, self.max_hops = bands, match_threshold, max_hops
 
-    def signals(self, shipment: Shipment) -> dict[str, Value]:
+    def signals(self, shipment: Shipment, cleared: Cleared | None = None) -> dict[str, Value]:
         facts = gather_facts(shipment, self.reference, self.snapshot,
-                             match_threshold=self.match_threshold, max_hops=self.max_hops)
+                             match_threshold=self.match_threshold, max_hops=self.max_hops, cleared=cleared)
         return compute_signals(facts)
 
-    def assess(self, shipments: list[Shipment]) -> list[Assessment]:
-        """Score many shipments with one model call (the batch path and the single path alike)."""
+    def assess(self, shipments: list[Shipment], cleared: Cleared | None = None) -> list[Assessment]:
+        """Score many shipments with one model call (the batch path and the single path alike);
+        `cleared`: the matches the caller's tenant cleared (`features.facts.gather_facts`)."""
         if not shipments:
             return []
-        signals = [self.signals(s) for s in shipments]
+        signals = [self.signals(s, cleared) for s in shipments]
         return [Assessment(score=score, base=base, reasons=reasons, signals=sig, contributions=contributions,
                            band="high" if sig["sanctioned_match"].value > 0 else self.bands.of(score))
                 for sig, (score, base, reasons, contributions) in zip(signals, explain_batch(self.model, shipments, signals,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from model.metrics import figures_line
@@ -15,6 +17,22 @@ def figures(**values) -> str:
 
 def progress(message: str) -> None:
     click.echo(f"... {message}", err=True)
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class Duration(click.ParamType):
+    """A time span such as 90s, 30m, 1h or 1d."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        match = _DURATION.match(str(value).strip())
+        if not match or float(match.group(1)) <= 0:
+            self.fail(f"{value!r} is not a duration such as 90s, 30m, 1h or 1d", param, ctx)
+        return float(match.group(1)) * _UNITS[match.group(2)]
 
 
 class Context:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 import threading
@@ -11,25 +10,9 @@ from pathlib import Path
 import click
 
 from features.lists import BY_NAME, ListFormatError
-from service.cli_common import Context, figures, pass_ctx, progress
+from service.cli_common import Context, Duration, figures, pass_ctx, progress
 from service.registry import RegistryError
 from service.sources import SourceError, oldest_as_of, read_sync_state
-
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class Duration(click.ParamType):
-    """A time span such as 90s, 30m, 1h or 1d."""
-
-    name = "duration"
-
-    def convert(self, value, param, ctx):
-        match = _DURATION.match(str(value).strip())
-        if not match or float(match.group(1)) <= 0:
-            self.fail(f"{value!r} is not a duration such as 90s, 30m, 1h or 1d", param, ctx)
-        return float(match.group(1)) * _UNITS[match.group(2)]
-
 
 @click.group()
 def lists() -> None:
@@ -56,7 +39,20 @@ def lists_import(ctx: Context, files: tuple[Path, ...], fmt: str | None, source:
         result = ctx.home.import_lists(files, fmt, source)
     except (ListFormatError, SourceError, RegistryError) as exc:
         raise click.ClickException(f"{exc}; the active snapshot is unchanged") from None
-    click.echo(_snapshot_figures(ctx, result["version"]))
+    click.echo(_snapshot_figures(ctx, result["version"], **_screened(ctx)))
+
+
+def _screened(ctx: Context) -> dict:
+    """Re-screen the recorded decisions against the snapshot now active: its figures (alerts=…)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.cli_rescreen import screen_and_notify
+
+    try:
+        return {"alerts": screen_and_notify(ctx)["alerts"]}
+    except (SQLAlchemyError, RegistryError) as exc:
+        raise click.ClickException(f"the lists are active, but re-screening the decisions failed ({exc}); "
+                                   "run `diversion-risk rescreen` again") from None
 
 
 @lists.command("remove")
@@ -68,7 +64,7 @@ def lists_remove(ctx: Context, name: str) -> None:
         result = ctx.home.remove_source(name)
     except (RegistryError, ListFormatError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(_snapshot_figures(ctx, result["version"]))
+    click.echo(_snapshot_figures(ctx, result["version"], **_screened(ctx)))
 
 
 @lists.command("status")
@@ -122,7 +118,7 @@ def lists_sync(ctx: Context, every: float | None, sources_file: Path | None) -> 
                 result = Syncer(home, specs, downloader, progress).run()
             except (RegistryError, ListFormatError) as exc:
                 raise click.ClickException(f"{exc}; the active snapshot is unchanged") from None
-            click.echo(figures(**result.figures()))
+            click.echo(figures(**result.figures(), **_screened(ctx)))
             if not every:
                 if result.failed:
                     sys.exit(1)

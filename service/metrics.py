@@ -14,12 +14,18 @@ import datetime as dt
 import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from sqlalchemy import func, select
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from service import multiproc
+from service.alerts import REASONS
+from service.db import Database
+from service.party_index import read_state
+from service.rescreen import activated_at
 from service.runtime import Runtime
 from service.sources import read_sync_state
+from service.tables import Alert, Rescreen, utcnow
 
 # Scoring takes milliseconds; a large batch, seconds.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -74,15 +80,48 @@ class ServingCollector:
         yield failed
 
 
+class ScreeningCollector:
+    """Alerts raised (by reason: a count of an append-only table, so a counter) and how far the
+    re-screening lags the lists: seconds since the active snapshot was activated while its
+    re-screen has not finished (0 once it has), and how long the last one took from activation."""
+
+    def __init__(self, runtime: Runtime, db: Database):
+        self.runtime, self.db = runtime, db
+
+    def collect(self):
+        raised = CounterMetricFamily("diversion_risk_alerts_raised", "Alerts raised by re-screening, by reason",
+                                     labels=["reason"])
+        with self.db.engine.connect() as connection:
+            counts = dict(connection.execute(select(Alert.reason, func.count()).group_by(Alert.reason)).all())
+            screened = read_state(connection, "screened_version")
+            last = connection.execute(select(Rescreen.activated_at, Rescreen.finished_at)
+                                      .where(Rescreen.finished_at.is_not(None))
+                                      .order_by(Rescreen.id.desc()).limit(1)).first()
+        for reason in REASONS:
+            raised.add_metric([reason], counts.get(reason, 0))
+        yield raised
+        active = self.runtime.home.lists.active()
+        if active is not None:
+            since = activated_at(self.runtime.home, active)
+            lag = 0.0 if screened == active or since is None else (utcnow() - since).total_seconds()
+            yield GaugeMetricFamily("diversion_risk_rescreen_lag_seconds",
+                                    "Seconds the active lists snapshot has waited for its re-screen (0 when done)", value=lag)
+        if last is not None and last.activated_at is not None:
+            yield GaugeMetricFamily("diversion_risk_rescreen_last_seconds",
+                                    "Seconds from the activation of a snapshot to the end of its re-screen, the last one",
+                                    value=(last.finished_at - last.activated_at).total_seconds())
+
+
 class Metrics:
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, db: Database | None = None):
         self.registry = CollectorRegistry()
         self.latency = Histogram("diversion_risk_request_duration_seconds", "Request latency by route and status",
                                  ["route", "method", "status"], buckets=BUCKETS, registry=self.registry)
         self.decisions = Counter("diversion_risk_decisions", "Decisions recorded, by band", ["band"],
                                  registry=self.registry)
-        self.serving = ServingCollector(runtime)
-        self.registry.register(self.serving)
+        self.collectors = [ServingCollector(runtime)] + ([ScreeningCollector(runtime, db)] if db is not None else [])
+        for collector in self.collectors:
+            self.registry.register(collector)
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.latency.labels(route, method if method in METHODS else "other", str(status)).observe(seconds)
@@ -92,7 +131,8 @@ class Metrics:
         if os.environ.get(multiproc.ENV):
             registry = CollectorRegistry()
             MultiProcessCollector(registry)
-            registry.register(self.serving)
+            for collector in self.collectors:
+                registry.register(collector)
         else:
             registry = self.registry
         return generate_latest(registry), CONTENT_TYPE_LATEST

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.alerts import Alerts
+from service.clearances import ClearanceCache
 from service.db import Database
 from service.decisions import Decisions
 from service.idempotency import IdempotencyKeys
@@ -20,10 +22,13 @@ class Services:
     decisions: Decisions
     metrics: Metrics
     idempotency: IdempotencyKeys
+    alerts: Alerts
+    clearances: ClearanceCache
 
     @classmethod
     def start(cls, settings: Settings, runtime: Runtime) -> Services:
         """Connect to the store and migrate it to the newest schema."""
         db = Database(settings)
         db.upgrade()
-        return cls(db, Keys(db), Decisions(db), Metrics(runtime), IdempotencyKeys(db, settings.idempotency_ttl))
+        return cls(db, Keys(db), Decisions(db), Metrics(runtime, db), IdempotencyKeys(db, settings.idempotency_ttl),
+                   Alerts(db), ClearanceCache(db, settings.reload_interval))

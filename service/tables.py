@@ -133,6 +133,7 @@ class Rescreen(Base):
     activated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)  # of lists_after
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(), nullable=True)
+    from_seq: Mapped[int] = mapped_column(SEQ, default=0)  # the party index's watermark when it began
     changed_entities: Mapped[int] = mapped_column(Integer, default=0)
     parties_done: Mapped[int] = mapped_column(Integer, default=0)
     next_party: Mapped[str] = mapped_column(String(64), default="")  # parties are screened in key order

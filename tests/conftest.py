@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from features.identifiers import normalize_identifier
@@ -23,6 +23,7 @@ from service.app import create_app
 from service.db import engine_url
 from service.home import Home, bundled_groups
 from service.settings import Settings
+from service.tables import Base
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -86,7 +87,9 @@ def empty_store(database_url: str) -> None:
     if database_url:  # TRUNCATE, not DELETE: the append-only triggers refuse deletes
         engine = create_engine(database_url)
         with engine.begin() as connection:
-            connection.execute(text("TRUNCATE outcomes, decisions, api_keys"))
+            held = set(inspect(connection).get_table_names()) & set(Base.metadata.tables)
+            if held:
+                connection.execute(text(f"TRUNCATE {', '.join(sorted(held))}"))
         engine.dispose()
 
 

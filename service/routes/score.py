@@ -86,7 +86,7 @@ def score():
     if claim.replay is not None:
         return claim.replay
     shipment = load_shipment(data)
-    [assessment] = state.scorer.assess([shipment])
+    [assessment] = state.scorer.assess([shipment], services().clearances.of(g.caller.tenant))
     body = result(shipment, assessment, state)
     response = jsonify(body)
     record([(shipment, body)], claim.storing(response))
@@ -116,7 +116,7 @@ def score_batch():
         except Problem as problem:
             loaded.append(problem)
     valid = [s for s in loaded if isinstance(s, Shipment)]
-    assessments = iter(state.scorer.assess(valid))
+    assessments = iter(state.scorer.assess(valid, services().clearances.of(g.caller.tenant)))
     results = [
         {"index": i, "error": item.document()} if isinstance(item, Problem)
         else {"index": i, "result": result(item, next(assessments), state)}

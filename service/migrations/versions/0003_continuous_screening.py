@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("activated_at", sa.DateTime(), nullable=True),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.Column("from_seq", SEQ, nullable=False),
         sa.Column("changed_entities", sa.Integer(), nullable=False),
         sa.Column("parties_done", sa.Integer(), nullable=False),
         sa.Column("next_party", sa.String(64), nullable=False),
