@@ -23,6 +23,7 @@ from service import cli_store, multiproc
 from service.cli_common import Context, figures, pass_ctx, progress
 from service.cli_lists import lists
 from service.cli_rescreen import rescreen
+from service.cli_webhooks import webhooks
 from service.db import Database
 from service.openapi import spec_yaml
 from service.registry import RegistryError
@@ -208,7 +209,7 @@ def openapi() -> None:
     click.echo(spec_yaml(), nl=False)
 
 
-for command in (lists, rescreen, *cli_store.COMMANDS):
+for command in (lists, rescreen, webhooks, *cli_store.COMMANDS):
     main.add_command(command)
 
 
