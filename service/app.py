@@ -14,7 +14,7 @@ from features.reference import load_reference
 from service import auth, cors, logs, observe, problems, ratelimit, strict_json
 from service.headers import API_CSP, DOCS_CSP, SECURITY_HEADERS
 from service.home import Home
-from service.routes import decisions, docs, meta, score
+from service.routes import alerts, decisions, docs, meta, score
 from service.runtime import Runtime
 from service.services import Services
 from service.settings import Settings
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.before_request(auth.authenticate)
     ratelimit.install(app, settings)
     cors.install(app, settings.cors_origins)
-    for blueprint in (score.bp, decisions.bp, meta.bp, docs.bp, docs.swagger_ui()):
+    for blueprint in (score.bp, decisions.bp, alerts.bp, meta.bp, docs.bp, docs.swagger_ui()):
         app.register_blueprint(blueprint)
 
     @app.after_request

@@ -66,13 +66,13 @@ def db_upgrade() -> None:
 
 @click.group("keys")
 def keys_group() -> None:
-    """API keys: each belongs to a tenant and holds scopes (score, read, metrics, admin)."""
+    """API keys: each belongs to a tenant and holds scopes (score, read, review, metrics, admin)."""
 
 
 @keys_group.command("create")
 @click.argument("name")
 @click.option("--tenant", default="default", show_default=True, help="the tenant whose decisions the key sees")
-@click.option("--scopes", default="score,read", show_default=True, help="comma-separated: score, read, metrics, admin")
+@click.option("--scopes", default="score,read", show_default=True, help="comma-separated: score, read, review, metrics, admin")
 def keys_create(name: str, tenant: str, scopes: str) -> None:
     """Create a key; it is printed once, alone on the last line, and stored only as a hash."""
     try:

@@ -18,9 +18,10 @@ from sqlalchemy import bindparam, select
 from service.db import Database
 from service.tables import ApiKey, utcnow
 
-# `metrics` reads /metrics (counts over every tenant: for the operator's scraper, not a tenant);
-# admin holds every scope.
-SCOPES = ("score", "read", "metrics", "admin")
+# `review` records verdicts on alerts (and so clears matches for the tenant's scores); `metrics`
+# reads /metrics (counts over every tenant: for the operator's scraper, not a tenant); admin
+# holds every scope.
+SCOPES = ("score", "read", "review", "metrics", "admin")
 KEY_FORMAT = re.compile(r"drk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})")
 TENANT_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 

@@ -39,6 +39,8 @@ def _text(description: str) -> dict:
 
 KEYED = (401, 403, 429)  # every keyed route may answer these
 DECISION_ID = {"name": "decision_id", "in": "path", "required": True, "schema": {"type": "string"}}
+ALERT_ID = {**DECISION_ID, "name": "alert_id"}
+QUERIES = {"/v1/decisions": schemas.DecisionQuerySchema, "/v1/alerts": schemas.AlertQuerySchema}
 IDEMPOTENT = ("/v1/score", "/v1/score/batch")
 IDEMPOTENCY_KEY = {
     "name": idempotency.HEADER, "in": "header", "required": False,
@@ -66,6 +68,13 @@ OPERATIONS = [
     ("/v1/decisions/{decision_id}/outcome", "post", "Append what became of the shipment (the latest outcome counts)",
      "score", "OutcomeRequest", {**_json("Outcome", "The outcome as recorded"), "description": "Recorded"},
      (400, 404, 413, 415, 422, 503)),
+    ("/v1/alerts", "get", "The tenant's alerts (decisions whose party became listed or linked since), oldest first, "
+     "one page at a time", "read", None, _json("AlertPage", "A page of alerts and the cursor of the next"), (422, 503)),
+    ("/v1/alerts/{alert_id}", "get", "One of the tenant's alerts, with its reviews", "read", None,
+     _json("Alert", "The alert"), (404, 503)),
+    ("/v1/alerts/{alert_id}/review", "post", "Append a review (confirmed or cleared; the latest counts); cleared also "
+     "clears the (party, entity) pair in the tenant's later alerts and scores", "review", "AlertReviewRequest",
+     {**_json("Alert", "The alert as it now stands"), "description": "Recorded"}, (400, 404, 413, 415, 422, 503)),
     ("/v1/model", "get", "The active model's version and card", "read", None, _free("Model card"), (503,)),
     ("/v1/lists", "get", "The active lists snapshot: version, sources, counts", "read", None, _free("Snapshot metadata"), (503,)),
     ("/healthz", "get", "Liveness", None, None, _free("The process answers"), ()),
@@ -80,8 +89,10 @@ def _parameters(path: str, method: str) -> list[dict]:
         return [IDEMPOTENCY_KEY]
     if "{decision_id}" in path:
         return [DECISION_ID]
-    if path == "/v1/decisions":
-        return [{"in": "query", "schema": schemas.DecisionQuerySchema}]
+    if "{alert_id}" in path:
+        return [ALERT_ID]
+    if path in QUERIES:
+        return [{"in": "query", "schema": QUERIES[path]}]
     return []
 
 
@@ -103,11 +114,13 @@ def build_spec() -> dict:
                          ("Batch", schemas.BatchSchema), ("Score", schemas.ScoreSchema),
                          ("BatchResponse", schemas.BatchResponseSchema), ("Outcome", schemas.OutcomeSchema),
                          ("OutcomeRequest", schemas.OutcomeRequestSchema), ("Decision", schemas.DecisionSchema),
-                         ("DecisionPage", schemas.DecisionPageSchema)):
+                         ("DecisionPage", schemas.DecisionPageSchema), ("AlertParty", schemas.AlertPartySchema),
+                         ("AlertReview", schemas.AlertReviewSchema), ("AlertReviewRequest", schemas.AlertReviewRequestSchema),
+                         ("Alert", schemas.AlertSchema), ("AlertPage", schemas.AlertPageSchema)):
         spec.components.schema(name, schema=schema)
     for path, method, summary, scope, body, ok, errors in OPERATIONS:
         statuses = sorted(set(errors) | (set(KEYED) if scope else set()))
-        success = "201" if path.endswith("/outcome") else "200"
+        success = "201" if path.endswith(("/outcome", "/review")) else "200"
         operation = {"summary": summary + (f" (scope `{scope}`)" if scope else " (no key needed)"),
                      "responses": {success: ok, **{str(code): _problem(code) for code in statuses}},
                      "security": [{"bearer": []}] if scope else []}

@@ -16,6 +16,7 @@ from features.countries import normalize_country
 from features.identifiers import SCHEMES, normalize_identifier
 from features.shipment import ROLES, Item, Party, Shipment
 from model.reasons import REASON_CODES
+from service import alerts
 from service.settings import Settings
 
 EARLIEST = dt.date(1990, 1, 1)  # of a shipment's date
@@ -286,12 +287,17 @@ class OutcomeRequestSchema(Strict):
     note = Text(2000, load_default="")
 
 
-class DecisionQuerySchema(Strict):
+class PageQuerySchema(Strict):
+    """A time window and a page of a record (decisions, alerts), oldest first."""
+
     since = UtcTime(metadata={"description": "from this time (inclusive); ISO 8601, UTC if no zone"})
     until = UtcTime(metadata={"description": "before this time (exclusive)"})
-    band = fields.String(validate=validate.OneOf(BANDS))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
     cursor = fields.String(validate=[validate.Length(max=64), Pattern(r"^[A-Za-z0-9_-]*$")], metadata={"description": "`next_cursor` of the previous page"})
+
+
+class DecisionQuerySchema(PageQuerySchema):
+    band = fields.String(validate=validate.OneOf(BANDS))
 
 
 class OutcomeSchema(Schema):
@@ -313,4 +319,59 @@ class DecisionSchema(ScoreSchema):
 
 class DecisionPageSchema(Schema):
     decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True, metadata={"description": "null on the last page"})
+
+
+# Continuous screening
+
+
+class AlertQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(alerts.STATUSES), metadata={"description": "the latest review's; open: none yet"})
+
+
+class AlertReviewRequestSchema(Strict):
+    status = fields.String(required=True, validate=validate.OneOf(alerts.REVIEW_STATUSES),
+                           metadata={"description": "cleared also clears the (party, entity) pair for the tenant"})
+    note = Text(2000, load_default="")
+
+
+class AlertIdentifierSchema(Schema):
+    scheme = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class AlertPartySchema(Schema):
+    role = fields.String(required=True)
+    name = fields.String(required=True)
+    country = fields.String(allow_none=True, required=True)
+    identifiers = fields.List(fields.Nested(AlertIdentifierSchema), required=True)
+
+
+class AlertReviewSchema(Schema):
+    status = fields.String(required=True)
+    note = fields.String(required=True)
+    reviewed_by = fields.String(required=True, metadata={"description": "the id of the key that reviewed"})
+    reviewed_at = fields.String(required=True)
+
+
+class AlertSchema(Schema):
+    id = fields.String(required=True)
+    decision_id = fields.String(required=True)
+    shipment_id = fields.String(required=True)
+    party = fields.Nested(AlertPartySchema, required=True, metadata={"description": "the party as the decision recorded it"})
+    entity_id = fields.String(required=True, metadata={"description": "the listed (or linked) entity it now resolves to"})
+    reason = fields.String(required=True, validate=validate.OneOf(alerts.REASONS))
+    entry = fields.Dict(required=True, metadata={
+        "description": "the list entry: the entity's name, schema and countries, the match (score, by what), hops, and "
+                       "the sanctioned entity's id, name, designations (`lists`) and earliest designation date (`designated`)"})
+    path = fields.List(fields.Dict(), required=True, metadata={"description": "for a link, each step to the sanctioned entity"})
+    lists_before = fields.String(allow_none=True, required=True, metadata={"description": "the snapshot screened before"})
+    lists_after = fields.String(required=True, metadata={"description": "the snapshot that raised the alert"})
+    status = fields.String(required=True, validate=validate.OneOf(alerts.STATUSES))
+    created_at = fields.String(required=True)
+    reviews = fields.List(fields.Nested(AlertReviewSchema), required=True, metadata={"description": "oldest first"})
+
+
+class AlertPageSchema(Schema):
+    alerts = fields.List(fields.Nested(AlertSchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True, metadata={"description": "null on the last page"})

@@ -6,11 +6,51 @@ import json
 import re
 
 from flask import current_app, request
+from marshmallow import Schema, ValidationError
 
 from service import strict_json
-from service.problems import Problem, join_field
+from service.decisions import decode_cursor
+from service.problems import Problem, invalid, join_field
 from service.runtime import State
 from service.services import Services
+
+
+# Decision and alert ids are UUIDs as str(uuid.uuid4()) writes them. Any other text names nothing
+# and is answered without asking the store, where some (a NUL byte on PostgreSQL) are errors, not misses.
+UUID_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def known_id(text: str, what: str) -> str:
+    """`text` if it has the form of a `what`'s id (a UUID); else 404, without echoing it."""
+    if UUID_FORM.fullmatch(text) is None:
+        raise Problem(404, "Not Found", f"No {what} has this id: {what} ids are UUIDs.")
+    return text
+
+
+def page_query(schema: Schema) -> tuple[dict, int | None]:
+    """The query of a paged list (since, until, limit, cursor and filters) and the position its
+    cursor stands for; 422 naming the field otherwise."""
+    try:
+        query = schema.load(request.args.to_dict())
+    except ValidationError as exc:
+        raise invalid(exc.messages, "Invalid query") from None
+    after = None
+    if "cursor" in query:
+        after = decode_cursor(query["cursor"])
+        if after is None:
+            raise invalid({"cursor": ["not a cursor this service issued"]}, "Invalid query")
+    return query, after
+
+
+def body_of(schema: Schema, title: str) -> dict:
+    """A JSON object body loaded with `schema`; 422 naming the field otherwise."""
+    data = json_body()
+    if not isinstance(data, dict):
+        raise invalid({"body": ["must be a JSON object"]}, title)
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise invalid(exc.messages, title) from None
 
 
 def services() -> Services:

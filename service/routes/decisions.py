@@ -7,40 +7,24 @@ Another tenant's decision is a 404, the same as one that does not exist.
 
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, g, jsonify, request
-from marshmallow import ValidationError
+from flask import Blueprint, g, jsonify
 
 from service.auth import requires
-from service.decisions import decode_cursor
-from service.problems import Problem, invalid
-from service.routes.common import json_body, services
+from service.problems import Problem
+from service.routes.common import body_of, known_id, page_query, services
 from service.schemas import DecisionQuerySchema, OutcomeRequestSchema
 
 bp = Blueprint("decisions", __name__)
-
-
-# A decision id is a UUID as str(uuid.uuid4()) writes it. Any other text names no decision and is
-# answered without asking the store, where some (a NUL byte on PostgreSQL) are errors, not misses.
-DECISION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _not_found(decision_id: str) -> Problem:
     return Problem(404, "Not Found", f"No decision {decision_id} for this tenant.")
 
 
-def _known_form(decision_id: str) -> str:
-    """The id, if it has a decision id's form; else 404 (without echoing the text)."""
-    if DECISION_ID.fullmatch(decision_id) is None:
-        raise Problem(404, "Not Found", "No decision has this id: decision ids are UUIDs.")
-    return decision_id
-
-
 @bp.get("/v1/decisions/<decision_id>")
 @requires("read")
 def get_decision(decision_id: str):
-    found = services().decisions.get(g.caller.tenant, _known_form(decision_id))
+    found = services().decisions.get(g.caller.tenant, known_id(decision_id, "decision"))
     if found is None:
         raise _not_found(decision_id)
     return jsonify(found)
@@ -49,15 +33,7 @@ def get_decision(decision_id: str):
 @bp.get("/v1/decisions")
 @requires("read")
 def list_decisions():
-    try:
-        query = DecisionQuerySchema().load(request.args.to_dict())
-    except ValidationError as exc:
-        raise invalid(exc.messages, "Invalid query") from None
-    after = None
-    if "cursor" in query:
-        after = decode_cursor(query["cursor"])
-        if after is None:
-            raise invalid({"cursor": ["not a cursor this service issued"]}, "Invalid query")
+    query, after = page_query(DecisionQuerySchema())
     items, cursor = services().decisions.page(g.caller.tenant, since=query.get("since"), until=query.get("until"),
                                               band=query.get("band"), limit=query["limit"], after=after)
     return jsonify({"decisions": items, "next_cursor": cursor})
@@ -66,14 +42,8 @@ def list_decisions():
 @bp.post("/v1/decisions/<decision_id>/outcome")
 @requires("score")
 def add_outcome(decision_id: str):
-    _known_form(decision_id)
-    data = json_body()
-    if not isinstance(data, dict):
-        raise invalid({"body": ["must be a JSON object"]}, "Invalid outcome")
-    try:
-        outcome = OutcomeRequestSchema().load(data)
-    except ValidationError as exc:
-        raise invalid(exc.messages, "Invalid outcome") from None
+    known_id(decision_id, "decision")
+    outcome = body_of(OutcomeRequestSchema(), "Invalid outcome")
     recorded = services().decisions.add_outcome(g.caller, decision_id, **outcome)
     if recorded is None:
         raise _not_found(decision_id)

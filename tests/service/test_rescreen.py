@@ -67,7 +67,9 @@ def recorded(before_home):
 
 
 def rescreener(home: Home) -> Rescreener:
-    return Rescreener(home, Database(home.settings))
+    db = Database(home.settings)
+    db.upgrade()
+    return Rescreener(home, db)
 
 
 def alerts(home: Home) -> list[dict]:
