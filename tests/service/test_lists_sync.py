@@ -143,7 +143,8 @@ def test_the_cli_prints_figures_and_fails_when_a_source_fails(small_home, server
     result = CliRunner().invoke(main, ["lists", "sync"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     figures = dict(p.split("=", 1) for p in result.output.strip().splitlines()[-1].split())
-    assert figures == {"sources": "2", "updated": "2", "unchanged": "0", "failed": "0", "version": small_home.lists.active()}
+    assert figures == {"sources": "2", "updated": "2", "unchanged": "0", "failed": "0", "version": small_home.lists.active(),
+                       "alerts": "0"}
     server.faults["/uk.csv"] = "500"
     server.put("/uk.csv", UK_CSV + b"\n")
     result = CliRunner().invoke(main, ["lists", "sync"], catch_exceptions=False)
