@@ -40,3 +40,22 @@ def freeze_long_lived() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def freeze_after_full_collections() -> None:
+    """After every full collection, freeze what survived it (`gc.freeze`), so the next one walks
+    only what was made since.
+
+    A serving process keeps growing long-lived objects after it has loaded (the memos of
+    resolved names, up to their bounds); unfrozen, each full collection walks all of them again,
+    a pause of hundreds of milliseconds that lands on whichever request runs. What survived a
+    full collection was alive then; should some of it later become cyclic garbage it stays until
+    `freeze_long_lived` next collects everything (on each switch of snapshot or model), the price
+    of pauses that stay short. Installed once per process (forked workers inherit it)."""
+    if _freeze_survivors not in gc.callbacks:
+        gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase: str, info: dict) -> None:
+    if phase == "stop" and info.get("generation") == 2:
+        gc.freeze()

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from features.bulk import freeze_long_lived
+from features.bulk import freeze_after_full_collections, freeze_long_lived
 from features.reference import Reference
 from features.snapshot import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_model
@@ -65,6 +65,7 @@ class Runtime:
         self._failed: tuple[str | None, str | None] | None = None
         self._tried: dict[str, str] = {}  # per kind, the version refused: not loaded again while activated
         self._lock = threading.Lock()
+        freeze_after_full_collections()  # full collections stay short while the memos grow
 
     @property
     def refused(self) -> dict | None:
