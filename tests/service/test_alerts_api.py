@@ -64,6 +64,11 @@ def test_a_review_needs_its_scope_and_the_latest_wins(app, new_key, client, rais
     assert confirmed.json["status"] == "confirmed" and [r["status"] for r in confirmed.json["reviews"]] == ["cleared", "confirmed"]
     assert [a["id"] for a in client.get("/v1/alerts?status=confirmed").json["alerts"]] == raised[:1]
     assert [a["id"] for a in client.get("/v1/alerts?status=open").json["alerts"]] == raised[1:3]
+    assert client.get("/v1/alerts?status=cleared").json["alerts"] == []  # the latest review counts
+    reviewer.post(f"/v1/alerts/{raised[2]}/review", json=body)
+    [cleared_alert] = client.get("/v1/alerts?status=cleared").json["alerts"]
+    assert cleared_alert["id"] == raised[2] and cleared_alert["reviews"][0]["note"] == "a namesake"
+    assert client.get(f"/v1/alerts/{raised[0]}").json["status"] == "confirmed"
     assert reviewer.post(f"/v1/alerts/{raised[3]}/review", json=body).status_code == 404
 
 
@@ -92,7 +97,11 @@ def test_a_bad_review_names_the_field(app, new_key, raised):
     reviewer = keyed(app, new_key, "review")
     wrong = reviewer.post(f"/v1/alerts/{raised[0]}/review", json={"status": "maybe"})
     assert wrong.status_code == 422 and wrong.json["errors"][0]["field"] == "status"
-    assert reviewer.post(f"/v1/alerts/{raised[0]}/review", json={"status": "cleared", "by": "me"}).status_code == 422
+    unknown = reviewer.post(f"/v1/alerts/{raised[0]}/review", json={"status": "cleared", "by": "me"})
+    assert unknown.status_code == 422 and "by" in {e["field"] for e in unknown.json["errors"]}
+    long = reviewer.post(f"/v1/alerts/{raised[0]}/review", json={"status": "cleared", "note": "x" * 2001})
+    assert long.status_code == 422 and "note" in {e["field"] for e in long.json["errors"]}
+    assert reviewer.post(f"/v1/alerts/{raised[0]}/review", json=["cleared"]).status_code == 422
     assert reviewer.post(f"/v1/alerts/{raised[0]}/review", data="status=cleared").status_code == 415
 
 

@@ -64,6 +64,13 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def emptied(database_url):
+    """Every test here leaves a PostgreSQL store empty (the CLI tests make their own stores)."""
+    yield
+    empty_store(database_url)
+
+
 @pytest.fixture
 def receiver():
     made = []
