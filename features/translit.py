@@ -1,4 +1,4 @@
-"""ASCII transliteration of one word, with a fast path for Russian and Kazakh Cyrillic.
+"""ASCII transliteration of one word, with fast paths for Russian and Kazakh Cyrillic and for Georgian.
 
 Hand-written for speed: rigour's `ascii_text` (ICU4X's Cyrillic-Latin transform) costs ~10 us
 per Cyrillic character, and a registry of a million entities has some 500,000 distinct Cyrillic
@@ -41,19 +41,35 @@ MARKS = {**{ch: ch for ch in string.punctuation + string.digits},
           "«": "<<", "»": ">>", "“": '"', "”": '"', "„": ",,", "‘": "'", "’": "'", "№": "No"}
 _KNOWN = LETTERS + "".join(MARKS)
 _TABLE = str.maketrans({**_LETTERS, **MARKS})
+
+# Georgian (Mkhedruli, and the archaic letters rigour spells) is letter by letter in rigour 2.6.1,
+# as are the marks below around it; others (« », + < > ^ $ ...) it drops in Georgian words, so
+# words holding them take rigour's path.
+_GEORGIAN = {
+    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t", "ი": "i", "კ": "k",
+    "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh", "რ": "r", "ს": "s", "ტ": "t", "უ": "u",
+    "ფ": "p", "ქ": "k", "ღ": "gh", "ყ": "k", "შ": "sh", "ჩ": "ch", "ც": "ts", "ძ": "dz", "წ": "ts",
+    "ჭ": "ch", "ხ": "kh", "ჯ": "j", "ჰ": "h", "ჳ": "ui", "ჴ": "q", "ჼ": "n",
+}
+GEORGIAN = "".join(_GEORGIAN)
+_GEORGIAN_MARKS = {ch: MARKS[ch] for ch in "!\"#%&'()*,-./:;?@[\\]_{}0123456789“”„‘’№"}
+_GEORGIAN_KNOWN = GEORGIAN + "".join(_GEORGIAN_MARKS)
+_GEORGIAN_TABLE = str.maketrans({**_GEORGIAN, **_GEORGIAN_MARKS})
 # "ий" and "ый" ending a run of letters are "y", as "ы" is: rewritten to "ы" before the table.
 _FINAL = re.compile(f"[иы]й(?![{LETTERS}])")
 
 
 def ascii_word(word: str) -> str:
     """rigour's `ascii_text(word)`, without rigour's cost when every character of the word is
-    in the table (`word` is one word: a space is outside the table), a Hangul syllable
+    in the table (`word` is one word: a space is outside the table) or the Georgian one, a Hangul syllable
     (`features.translit_hangul`) or a Han character (`features.translit_han`)."""
     if is_hangul(word):
         return hangul_ascii(word)
     if (han := han_ascii(word)) is not None:
         return han
     if not word or word.strip(_KNOWN):  # empty, or some character outside the table
+        if word and not word.strip(_GEORGIAN_KNOWN) and word.strip("".join(_GEORGIAN_MARKS)):
+            return word.translate(_GEORGIAN_TABLE)  # Georgian letters (at least one) and their marks
         return ascii_text(word)
     if "й" in word:
         word = _FINAL.sub("ы", word)

@@ -1,4 +1,4 @@
-"""The hand-written Cyrillic table of `features.translit` gives exactly rigour's `ascii_text`."""
+"""The hand-written Cyrillic and Georgian tables of `features.translit` give exactly rigour's `ascii_text`."""
 
 import itertools
 import random
@@ -9,7 +9,7 @@ from rigour.text.translit import ascii_text
 
 from features.entities import Entity
 from features.lists import read_list
-from features.translit import LETTERS, MARKS, ascii_word
+from features.translit import GEORGIAN, LETTERS, MARKS, ascii_word
 
 DEFAULT_LISTS = Path(__file__).resolve().parents[2] / "service" / "data" / "default_lists"
 # Letters around the tested ones: a consonant, a vowel, a word boundary.
@@ -63,3 +63,15 @@ def test_words_of_the_bundled_lists_are_rigours():
              for name in r.names for w in name.casefold().split()}
     assert len(words) > 1000
     assert [w for w in words if ascii_word(w) != ascii_text(w)] == []
+
+
+def test_georgian_words_with_their_marks_are_rigours():
+    rng = random.Random(7)
+    marks = "!\"#%&'()*,-./:;?@[\\]_{}0123456789“”„‘’№"
+    for letter in GEORGIAN:
+        assert ascii_word(letter) == ascii_text(letter)
+    for _ in range(3000):
+        word = "".join(rng.choice(marks) if rng.random() < 0.2 else rng.choice(GEORGIAN) for _ in range(rng.randint(1, 14)))
+        assert ascii_word(word) == ascii_text(word), word
+    for word in ("«თბილისი»", "თბ+ილ", "თბილისიк", "ⴀⴁ", "ᲐᲑᲒ", "12-3"):  # dropped marks, other scripts, capitals, no letter
+        assert ascii_word(word) == ascii_text(word), word
