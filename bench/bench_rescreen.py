@@ -126,7 +126,7 @@ def screening(home: Home, db: Database, args, parties: int) -> dict:
     write_update(update, parties, args.seed)
     _, figures["import_seconds"] = timed(lambda: home.import_lists([update], source="bench-update"))
     delta, figures["delta_rescreen_seconds"] = timed(lambda: Rescreener(home, db, progress).run())
-    figures.update(changed_entities=delta.changed_entities, parties=delta.parties, resolved=delta.resolved,
+    figures.update(changed_entities=delta.changed_entities, parties=delta.parties, flagged=delta.flagged,
                    alerts=delta.alerts)
     return figures
 

@@ -49,7 +49,7 @@ def _screened(ctx: Context) -> dict:
     from service.cli_rescreen import screen_and_notify
 
     try:
-        return {"alerts": screen_and_notify(ctx)["alerts"]}
+        return {"alerts": screen_and_notify(ctx)[1]["alerts"]}
     except (SQLAlchemyError, RegistryError) as exc:
         raise click.ClickException(f"the lists are active, but re-screening the decisions failed ({exc}); "
                                    "run `diversion-risk rescreen` again") from None

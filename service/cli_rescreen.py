@@ -15,19 +15,22 @@ import click
 
 from service.cli_common import Context, Duration, figures, pass_ctx, progress
 from service.cli_store import Timestamp, database
+from service.db import Database
 from service.registry import RegistryError
 
 
-def screen_and_notify(ctx: Context) -> dict:
-    """Re-screen to the active snapshot and deliver the webhooks due: the figures to print."""
+def screen_and_notify(ctx: Context, db: Database | None = None) -> tuple[bool, dict]:
+    """Re-screen to the active snapshot and deliver the webhooks due: whether either did
+    anything, and the figures to print."""
     from service.rescreen import Rescreener
     from service.webhooks import Webhooks
 
-    db = database()
+    db = db or database()
     result = Rescreener(ctx.home, db, progress).run()
     delivered = Webhooks(db, ctx.home.settings).deliver(progress)
-    return {**(result.figures() if result else {"alerts": 0}), "webhooks_delivered": delivered["delivered"],
-            "webhooks_pending": delivered["pending"]}
+    did = bool(result and result.screened) or delivered["delivered"] > 0
+    return did, {**(result.figures() if result else {"alerts": 0}), "webhooks_delivered": delivered["delivered"],
+                 "webhooks_pending": delivered["pending"]}
 
 
 @click.command()
@@ -53,14 +56,15 @@ def rescreen(ctx: Context, watch: bool, interval: float, since, until, model_nam
             _lookback(ctx, since, until, model_name, scheduler, workers)
             return
         if not watch:
-            click.echo(figures(**screen_and_notify(ctx)))
+            click.echo(figures(**screen_and_notify(ctx)[1]))
             return
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+        db = database()  # migrated once: each round only reads and appends
         while not stop.is_set():
-            found = screen_and_notify(ctx)
-            if found.get("changed_entities") is not None or found["webhooks_delivered"]:
+            did, found = screen_and_notify(ctx, db)
+            if did:
                 click.echo(figures(**found))
             stop.wait(interval)
     except RegistryError as exc:

@@ -127,7 +127,7 @@ class Decisions:
     def page(self, tenant: str, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
              band: str | None = None, limit: int = 100, after: int | None = None) -> tuple[list[dict], str | None]:
         """Up to `limit` decisions in the order they were made, and the cursor of the next page (or None)."""
-        query = _window(select(Decision).where(Decision.tenant == tenant), since, until, band)
+        query = decision_window(select(Decision).where(Decision.tenant == tenant), since, until, band)
         if after is not None:
             query = query.where(Decision.seq > after)
         with self.db.session() as session:
@@ -156,7 +156,7 @@ class Decisions:
         read in batches so an export of millions stays in bounded memory."""
         after = 0
         while True:
-            query = _window(select(Decision), since, until, None).where(Decision.seq > after)
+            query = decision_window(select(Decision), since, until, None).where(Decision.seq > after)
             if tenant:
                 query = query.where(Decision.tenant == tenant)
             with self.db.session() as session:
@@ -177,7 +177,8 @@ class Decisions:
         return found
 
 
-def _window(query: Select, since: dt.datetime | None, until: dt.datetime | None, band: str | None) -> Select:
+def decision_window(query: Select, since: dt.datetime | None, until: dt.datetime | None, band: str | None) -> Select:
+    """`query` of decisions made in [since, until), of `band` if given (None: no bound)."""
     if since is not None:
         query = query.where(Decision.created_at >= utc_naive(since))
     if until is not None:

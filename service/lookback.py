@@ -46,7 +46,7 @@ from model.scorer import Bands, Scorer
 from service import tables
 from service.clearances import active_clearances
 from service.db import insert_ignoring, make_engine
-from service.decisions import _window, shipment_of, utc_naive
+from service.decisions import decision_window, shipment_of, utc_naive
 from service.home import Home
 from service.registry import RegistryError
 from service.settings import Settings
@@ -167,7 +167,7 @@ def _versions(home: Home, model: str | None) -> tuple[str, str]:
 def plan(engine: Engine, since: dt.datetime, until: dt.datetime | None, size: int) -> tuple[int, list[tuple[int, int]]]:
     """The window's decision count and its partitions, [first seq, next partition's first seq),
     of `size` decisions each, from one query returning only the boundary seqs."""
-    numbered = _window(select(Decision.seq, func.row_number().over(order_by=Decision.seq).label("n"),
+    numbered = decision_window(select(Decision.seq, func.row_number().over(order_by=Decision.seq).label("n"),
                               func.count().over().label("total")), since, until, None).subquery()
     query = (select(numbered.c.seq, numbered.c.n, numbered.c.total)
              .where(((numbered.c.n - 1) % size == 0) | (numbered.c.n == numbered.c.total)).order_by(numbered.c.seq))
@@ -279,7 +279,7 @@ def score_partition(job: Job, lo: int, hi: int) -> dict:
     with engine.connect() as connection:
         cleared = active_clearances(connection)
     while True:
-        query = (_window(select(*columns), job.since, job.until, None)
+        query = (decision_window(select(*columns), job.since, job.until, None)
                  .where(Decision.seq > after, Decision.seq < hi).order_by(Decision.seq).limit(job.chunk))
         with engine.connect() as connection:
             decisions = connection.execute(query).all()

@@ -58,13 +58,14 @@ class RescreenResult:
     lists_after: str | None
     changed_entities: int = 0
     parties: int = 0
-    resolved: int = 0
+    flagged: int = 0  # parties that now resolve within max_hops of a sanctioned entity
     alerts: int = 0
     seconds: float = 0.0
+    screened: bool = True  # False: the active snapshot was screened already, nothing was done
 
     def figures(self) -> dict:
         return {"rescreened": self.lists_after, "changed_entities": self.changed_entities, "parties": self.parties,
-                "resolved": self.resolved, "alerts": self.alerts, "rescreen_seconds": round(self.seconds, 2)}
+                "flagged": self.flagged, "alerts": self.alerts, "rescreen_seconds": round(self.seconds, 2)}
 
 
 def activated_at(home: Home, version: str) -> dt.datetime | None:
@@ -105,7 +106,7 @@ class Rescreener:
             run = self._run_row(active)
             self.index.update(self.progress)
             if run is None:  # screened already: only the index needed bringing up to date
-                return RescreenResult(active, active)
+                return RescreenResult(active, active, screened=False)
             result = self._screen(run, active)
             result.seconds = time.monotonic() - started
             return result
@@ -164,7 +165,7 @@ class Rescreener:
             position = run["next_party"]
             while chunk := self.index.parties(position, CHUNK):
                 hits = self._hits(chunk, delta, new, full)
-                result.resolved += len(hits)
+                result.flagged += len(hits)
                 with self.db.engine.begin() as connection:
                     rows = self._alerts(connection, hits, new, run, since, cleared)
                     raised = add_alerts(connection, rows)
