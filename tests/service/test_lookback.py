@@ -180,11 +180,13 @@ def test_a_lookback_against_postgresql(tmp_path, trained_home, database_url, cli
         check_run(pg, result, pg.marks[0])
         csv_path, html_path = write_report(result, Database(pg.settings), tmp_path / "reports")
         assert "&lt;b&gt;x&lt;/b&gt;" in html_path.read_text() and csv_path.stat().st_size > 0
+        assert_same_run(pg, run_killing_a_worker(pg, client), result)  # a worker killed: nothing lost or doubled
     finally:
         empty_store(database_url)
 
 
-def test_a_worker_killed_mid_run_changes_nothing(store, first_run, client):
+def run_killing_a_worker(store: Store, client):
+    """A look-back of one decision per partition during which the busiest worker is SIGKILLed."""
     client.wait_for_workers(2)
     pids = client.run(os.getpid)
     killed = []
@@ -198,12 +200,20 @@ def test_a_worker_killed_mid_run_changes_nothing(store, first_run, client):
 
     result = run_lookback(store.settings, since=store.marks[0], scheduler=client, partition_size=1, progress=progress)
     assert killed and killed[0] > 0 and result.partitions == result.decisions == 60  # it held tasks when killed
-    rows = check_run(store, result, store.marks[0])  # each decision once: the PK (run, decision) says so
-    clean = store.rows(first_run.run_id)
-    assert {k: result.figures()[k] for k in ("decisions", "rescored", "band_up", "band_down", "to_high")} \
-        == {k: first_run.figures()[k] for k in ("decisions", "rescored", "band_up", "band_down", "to_high")}
+    return result
+
+
+def assert_same_run(store: Store, result, clean) -> None:
+    """`result` has each decision once (the PK (run, decision) says so) and what the clean run found."""
+    rows = check_run(store, result, store.marks[0])
+    figures = ("decisions", "rescored", "band_up", "band_down", "to_high")
+    assert {k: result.figures()[k] for k in figures} == {k: clean.figures()[k] for k in figures}
     assert {s: (r["band_after"], r["score_after"], r["reasons_added"]) for s, r in rows.items()} \
-        == {s: (r["band_after"], r["score_after"], r["reasons_added"]) for s, r in clean.items()}
+        == {s: (r["band_after"], r["score_after"], r["reasons_added"]) for s, r in store.rows(clean.run_id).items()}
+
+
+def test_a_worker_killed_mid_run_changes_nothing(store, first_run, client):
+    assert_same_run(store, run_killing_a_worker(store, client), first_run)
 
 
 def test_the_window_bounds_are_respected(store, client):
