@@ -56,6 +56,29 @@ def freeze_after_full_collections() -> None:
         gc.callbacks.append(_freeze_survivors)
 
 
+# gen1 collections between two full ones: CPython's default third threshold.
+FULL_EVERY = 10
+
+
+def defer_full_collections() -> None:
+    """No automatic full collection in this process: `collect_when_due` runs them, between two
+    requests, so none lands inside one.
+
+    For a gunicorn worker (installed after the fork; `collect_when_due` runs after each request
+    has been answered): even frozen survivors leave a full collection of a warmed worker some
+    50 ms of walking, which would fall on whichever shipment was being scored. Young collections
+    (generations 0 and 1) still run as usual inside requests; they walk only new objects."""
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 2**30)
+
+
+def collect_when_due() -> None:
+    """The full collection CPython would have run by now, if it is due (after `FULL_EVERY`
+    collections of generation 1), its survivors frozen when `freeze_after_full_collections` is on."""
+    if gc.get_count()[2] >= FULL_EVERY:
+        gc.collect()
+
+
 def _freeze_survivors(phase: str, info: dict) -> None:
     if phase == "stop" and info.get("generation") == 2:
         gc.freeze()

@@ -14,6 +14,7 @@ that trickles its bytes from holding one.
 
 import os
 
+from features import bulk
 from service import gunicorn_errors, logs, multiproc
 from service.settings import Settings
 
@@ -29,6 +30,14 @@ accesslog = None  # one JSON line per request comes from the app itself
 control_socket_disable = True  # gunicorn 27's control socket would write outside the home
 logconfig_dict = logs.GUNICORN_LOGCONFIG
 gunicorn_errors.install()
+
+
+def post_fork(server, worker):
+    bulk.defer_full_collections()  # full collections between requests, never inside one
+
+
+def post_request(worker, req, environ, resp):
+    bulk.collect_when_due()  # the response has been sent
 
 
 def child_exit(server, worker):

@@ -3,7 +3,9 @@
 import gc
 import weakref
 
-from features.bulk import freeze_long_lived, gc_paused
+import pytest
+
+from features.bulk import FULL_EVERY, collect_when_due, defer_full_collections, freeze_long_lived, gc_paused
 
 
 class _Node:
@@ -31,3 +33,32 @@ def test_pausing_restores_the_collector():
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+@pytest.fixture
+def thresholds():
+    saved = gc.get_threshold()
+    yield
+    gc.set_threshold(*saved)
+
+
+def test_deferred_full_collections_run_only_when_asked(thresholds):
+    defer_full_collections()
+    full = []
+    def count(phase, info):
+        if phase == "stop" and info["generation"] == 2:
+            full.append(info)
+    gc.callbacks.append(count)
+    try:
+        cycles = []
+        for _ in range(50 * gc.get_threshold()[0] * gc.get_threshold()[1]):  # many generation-1 collections
+            node = _Node()
+            node.self = node
+            cycles.append(node)
+        assert gc.get_count()[2] >= FULL_EVERY and not full  # due, but none ran by itself
+        collect_when_due()
+        assert len(full) == 1 and gc.get_count()[2] == 0
+        collect_when_due()  # not due again
+        assert len(full) == 1
+    finally:
+        gc.callbacks.remove(count)
