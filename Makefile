@@ -10,7 +10,7 @@ BIND ?= 127.0.0.1:8000
 install: $(STAMP)
 
 # Re-install only when the project's dependencies or its C extension change: `make install` is idempotent.
-$(STAMP): pyproject.toml features/_blocking.c features/_prefilter.c features/_buffers.h
+$(STAMP): pyproject.toml features/matching/_blocking.c features/matching/_prefilter.c features/matching/_buffers.h
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from features.lists import read_list
-from features.names import MATCH_THRESHOLD, compare_names, name_key
+from features.matching.names import MATCH_THRESHOLD, compare_names, name_key
 from features.resolve import resolve_party
 from features.shipment import Party
-from features.snapshot import Snapshot
-from features.snapshot_build import build_snapshot
+from features.snapshot.build import build_snapshot
+from features.snapshot.reader import Snapshot
 from model.metrics import figures_line
 
 LISTS = Path(__file__).resolve().parents[1] / "service" / "data" / "default_lists"
@@ -86,7 +86,7 @@ def queries(snapshot: Snapshot, count: int, rng: random.Random) -> list[str]:
 
 def clear_name_caches() -> None:
     """Empty every cache of the matcher, so that the next call computes from scratch."""
-    import features.names as names
+    import features.matching.names as names
 
     for value in vars(names).values():
         if hasattr(value, "cache_clear"):

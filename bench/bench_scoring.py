@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.common import bench_key, prepared_home, report, sample_shipments
 from bench.http_load import server, wrk
-from features import names
+from features.matching import names
 from features.reference import load_reference
 from service.runtime import Runtime
 

@@ -28,13 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from features import snapshot_build
 from features.identifiers import normalize_identifier
 from features.lists import read_list
-from features.names import MATCH_THRESHOLD, name_key, warm_up
+from features.matching.names import MATCH_THRESHOLD, name_key, warm_up
 from features.resolve import resolve_party
 from features.shipment import Party
-from features.snapshot import Snapshot
+from features.snapshot import build as snapshot_build
+from features.snapshot.reader import Snapshot
 from model.metrics import figures_line
 
 OUT = Path(__file__).parent / "out" / "snapshot.json"

@@ -36,9 +36,10 @@ from marshmallow import ValidationError
 
 from bench.bench_names import typo
 from bench.common import prepared_home, report, sample_shipments
-from features import bulk, names
+from features import bulk
+from features.matching import names
 from features.reference import load_reference
-from features.snapshot import Snapshot
+from features.snapshot.reader import Snapshot
 from service.runtime import Runtime
 from service.schemas import MAX_NAME_CHARS, MAX_PARTIES, MAX_PARTY_NAME, ShipmentSchema
 

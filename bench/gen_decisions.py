@@ -23,7 +23,7 @@ import time
 from sqlalchemy import insert
 
 from bench.common import sample_shipments
-from features import names
+from features.matching import names
 from features.reference import load_reference
 from features.shipment import Party, Shipment
 from model.metrics import figures_line

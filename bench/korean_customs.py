@@ -17,11 +17,11 @@ from pathlib import Path
 
 from features.lists import read_list
 from features.reference import load_reference
-from features.snapshot import Snapshot
-from features.snapshot_build import build_snapshot
+from features.snapshot.build import build_snapshot
+from features.snapshot.reader import Snapshot
 from model.evaluate import evaluate
-from model.metrics import figures_line
 from model.mapping import load_mapping
+from model.metrics import figures_line
 from model.persist import save_model
 from model.report import write_report
 from model.train_history import train_on_history

@@ -11,8 +11,7 @@ from features.hs import hs6_of
 from features.reference import ChplEntry, Reference
 from features.resolve import Resolution, party_key, resolve_party
 from features.shipment import Item, Party, Shipment
-from features.snapshot import Snapshot
-
+from features.snapshot.reader import Snapshot
 
 # (party key, entity id) -> the clearance: who cleared the pair, when, from which alert.
 Cleared = Mapping[tuple[str, str], dict]

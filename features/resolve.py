@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass
 
 from features.identifiers import Identifier
-from features.name_bound import QueryBound
-from features.name_prefilter import MAX_QUERY_WORDS, LooseQuery, loose_upper
-from features.names import NameKey, compare_names, name_key
+from features.matching.bound import QueryBound
+from features.matching.names import NameKey, compare_names, name_key
+from features.matching.prefilter import MAX_QUERY_WORDS, LooseQuery, loose_upper
 from features.shipment import Party
-from features.snapshot import Snapshot
+from features.snapshot.reader import Snapshot
 
 # Schemes whose values carry a checksum: an invalid one is a typo, never a match.
 CHECKED_SCHEMES = frozenset({"inn", "ogrn", "bin", "iin", "lei", "imo"})
@@ -96,7 +96,7 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     """(entity row, score, listed name) of the blocking candidates that may be the best match,
     in the index's order; the others cannot reach `threshold` or the best score (see `_by_name`).
 
-    Candidates are ruled out first all at once by the loose bound of `features.name_prefilter`,
+    Candidates are ruled out first all at once by the loose bound of `features.matching.prefilter`,
     then one by one by the tight one. A skipped candidate's bound, times 0.9 in another country
     as its score would be, is below the threshold, or rounds below the best rounded score
     already found; scores only rise as candidates are compared, so it could neither pass nor

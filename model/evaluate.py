@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from features.reference import Reference
-from features.snapshot import Snapshot
+from features.snapshot.reader import Snapshot
 from model.baseline import red_flag_count
 from model.dataset import to_matrix
 from model.history import HistoryData, load_history

@@ -22,7 +22,7 @@ from features.identifiers import normalize_identifier
 from features.reference import Reference
 from features.shipment import Item, Party, Shipment
 from features.signals import SIGNAL_NAMES, Value, compute_signals
-from features.snapshot import Snapshot
+from features.snapshot.reader import Snapshot
 from model.mapping import Mapping, PartyColumns
 from model.persist import file_sha256
 from model.spec import FeatureSpec, available_signals

@@ -16,7 +16,7 @@ from features.facts import Cleared, gather_facts
 from features.reference import Reference
 from features.shipment import Shipment
 from features.signals import Value, compute_signals
-from features.snapshot import Snapshot
+from features.snapshot.reader import Snapshot
 from model.persist import Model
 from model.reasons import build_reasons
 from model.spec import FeatureSpec

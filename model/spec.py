@@ -11,7 +11,9 @@ alone. `FeatureSpec.frame` is the only place that lays out a model's input.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping as AnyMapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping as AnyMapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from features.hs import hs6_of
-from features.names import name_key
+from features.matching.names import name_key
 from features.shipment import ROLES, Item, Party, Shipment
 from features.signals import SIGNAL_NAMES, Value
 

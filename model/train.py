@@ -19,8 +19,8 @@ from features.facts import gather_facts
 from features.lists import read_list
 from features.reference import Reference
 from features.signals import compute_signals
-from features.snapshot import Snapshot
-from features.snapshot_build import build_snapshot
+from features.snapshot.build import build_snapshot
+from features.snapshot.reader import Snapshot
 from model.baseline import red_flag_count
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL, to_matrix

@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from features.reference import Reference
-from features.snapshot import Snapshot
+from features.snapshot.reader import Snapshot
+from model.baseline import red_flag_count
+from model.dataset import to_matrix
 from model.history import HistoryData, load_history
 from model.history_model import HistoryModel
 from model.mapping import Mapping
 from model.metrics import probability_metrics, ranking_metrics
-from model.baseline import red_flag_count
-from model.dataset import to_matrix
 from model.spec import FeatureSpec
 from model.train import HOLDOUT, temporal_split
 

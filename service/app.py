@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from features import names
+from features.matching import names
 from features.reference import load_reference
 from service import auth, cors, logs, observe, problems, ratelimit, strict_json
 from service.headers import API_CSP, DOCS_CSP, SECURITY_HEADERS

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from features.name_eval import evaluate_pairs, read_pairs
+from features.matching.evaluate import evaluate_pairs, read_pairs
 from features.reference import load_reference
 from model.evaluate import evaluate as evaluate_history
 from model.history import HistoryError
@@ -28,8 +28,6 @@ from service.db import Database
 from service.openapi import spec_yaml
 from service.registry import RegistryError
 from service.settings import SettingsError
-
-
 
 
 @click.group()

@@ -13,15 +13,14 @@ from pathlib import Path
 
 from features.lists import ListFormatError, detect_format, get_format
 from features.reference import Reference
-from features.snapshot_build import FORMAT, build_snapshot
-from features.snapshot import Snapshot, SnapshotError
-from features.snapshot_meta import check_meta, read_meta
+from features.snapshot.build import FORMAT, build_snapshot
+from features.snapshot.meta import check_meta, read_meta
+from features.snapshot.reader import Snapshot, SnapshotError
 from model.persist import MODEL_FORMAT, ModelFileError, load_card, save_model
 from model.train import train_default
 from service import sources
 from service.registry import Registry, RegistryError
 from service.settings import Settings
-
 
 BUNDLED = ("service", "data/default_lists")
 ABANDONED_AFTER = 86400  # seconds after which an untouched staging directory is a dead process's

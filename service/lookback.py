@@ -38,9 +38,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, and_, case, func, select
 
-from features import names
+from features.matching import names
 from features.reference import Reference
-from features.snapshot import Snapshot, SnapshotError
+from features.snapshot.reader import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_card, load_model
 from model.scorer import Bands, Scorer
 from service import tables

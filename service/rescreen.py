@@ -5,7 +5,7 @@ It runs outside the request path (`lists import`, `lists sync`, `rescreen --watc
 time per home (a file lock), from the snapshot the parties were last screened against to the
 active one:
 1. the party index takes in the decisions recorded since it last ran (`service.party_index`);
-2. the entities that could raise an alert are worked out (`features.snapshot_diff`), and each
+2. the entities that could raise an alert are worked out (`features.snapshot.diff`), and each
    distinct party of the look-back window is resolved against them alone, then the few that
    match one against the whole new snapshot; parties of decisions made with an older snapshot
    than the one screened from are resolved against the new snapshot in full;
@@ -31,8 +31,8 @@ from sqlalchemy import insert, select, update
 
 from features.resolve import Resolution, party_key, resolve_party
 from features.shipment import Party
-from features.snapshot import Snapshot, SnapshotError
-from features.snapshot_diff import delta_index, designated, flagged_changes
+from features.snapshot.diff import delta_index, designated, flagged_changes
+from features.snapshot.reader import Snapshot, SnapshotError
 from service.alerts import add_alerts
 from service.clearances import active_clearances
 from service.db import Database

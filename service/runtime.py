@@ -23,7 +23,7 @@ from typing import Any
 
 from features.bulk import freeze_after_full_collections, freeze_long_lived
 from features.reference import Reference
-from features.snapshot import Snapshot, SnapshotError
+from features.snapshot.reader import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_model
 from model.scorer import Bands, Scorer
 from service.home import Home

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from features.entities import Record
 from features.lists import BY_NAME, ListFormatError, detect_format, get_format
-from features.snapshot_build import collect
+from features.lists.entities import Record
+from features.snapshot.build import collect
 from model.persist import file_sha256
 from service.registry import Registry, RegistryError
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from features.entities import Record
 from features.lists import csl, eu_fsf, ftm, ftm_delta, ofac, uk_fcdo, un_sc
+from features.lists.entities import Record
 from features.lists.errors import ListFormatError
 from features.lists.files import read_head
 

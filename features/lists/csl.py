@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from features.countries import country_for_name, normalize_country
-from features.entities import Entity, Link
 from features.lists.csv_rows import rows
 from features.lists.dates import latest_in_column
+from features.lists.entities import Entity, Link
 from features.lists.errors import ListFormatError
 from features.lists.files import text_lines
 from features.lists.limits import checked

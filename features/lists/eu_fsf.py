@@ -29,8 +29,8 @@ from pathlib import Path
 from lxml import etree
 
 from features.countries import country_for_name, normalize_country
-from features.entities import Entity, Link
 from features.identifiers import Identifier, normalize_identifier
+from features.lists.entities import Entity, Link
 from features.lists.errors import ListFormatError
 from features.lists.limits import checked
 from features.lists.xml_stream import clean, events, qname, release, root_date, root_name, xsd_date

@@ -23,9 +23,9 @@ from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 
 from features.bulk import gc_paused
-from features.entities import LINK_PHRASES, Entity, Link
 from features.identifiers import Identifier, normalize_identifier
 from features.lists.dates import latest_date
+from features.lists.entities import LINK_PHRASES, Entity, Link
 from features.lists.errors import ListFormatError
 from features.lists.files import numbered_lines, open_binary, text_lines
 from features.lists.limits import MAX_RECORD_BYTES, checked

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from features.entities import Deletion, Record
+from features.lists.entities import Deletion, Record
 from features.lists.errors import ListFormatError
 from features.lists.ftm import FtmCollector, json_lines, parse_json, parse_proxy
 

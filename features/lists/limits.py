@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from features.entities import Entity
+from features.lists.entities import Entity
 from features.lists.errors import ListFormatError
 
 MAX_NAME_CHARS = 1_000  # a name's characters

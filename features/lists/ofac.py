@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from features.countries import country_for_name
-from features.entities import Entity, Link
+from features.lists.entities import Entity, Link
 from features.lists.errors import ListFormatError
 from features.lists.limits import MAX_NAME_CHARS, checked, text_problem
 from features.lists.ofac_csv import ADD_WIDTH, ALIAS_TYPES, ALT_WIDTH, COMMENTS_WIDTH, SDN_WIDTH, read_rows, sniff_rows

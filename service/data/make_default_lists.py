@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from features.countries import country_for_name  # noqa: E402
-from features.entities import Entity  # noqa: E402
+from features.lists.entities import Entity  # noqa: E402
 from features.lists.ofac import entity_id, read_ofac_sdn  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "default_lists"

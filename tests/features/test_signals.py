@@ -9,8 +9,8 @@ from features.facts import Facts, ItemFacts, PartyFacts, gather_facts
 from features.lists import read_list
 from features.resolve import Resolution
 from features.shipment import Item
-from features.snapshot import Snapshot
-from features.snapshot_build import build_snapshot
+from features.snapshot.build import build_snapshot
+from features.snapshot.reader import Snapshot
 from tests.conftest import EXAMPLES, make_shipment, party
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from features.lists import read_list
 from features.reference import load_reference
-from features.snapshot import Snapshot
-from features.snapshot_build import build_snapshot
+from features.snapshot.build import build_snapshot
+from features.snapshot.reader import Snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "../shared/data/external"

@@ -1,6 +1,6 @@
 """A poisoned list file refused by an import leaves the home as it was: no staging folder left
 behind, the same active snapshot, the same sources. (The files are those of
-tests/features/test_lists_poison.py; a home of the example network alone needs no model.)"""
+tests/features/lists/test_poison.py; a home of the example network alone needs no model.)"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from features.lists.limits import MAX_RECORD_BYTES
 from service.home import Home
 from service.settings import Settings
 from tests.conftest import EXAMPLES
-from tests.features.list_samples import uk, write
+from tests.features.lists.list_samples import uk, write
 
 
 def _gzipped(path):

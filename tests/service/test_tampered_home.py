@@ -24,7 +24,7 @@ def _with(**fields):
     return lambda text: json.dumps({**json.loads(text), **fields})
 
 
-# A few of each class (tests/model/test_persist_trust.py, tests/features/test_snapshot_meta.py
+# A few of each class (tests/model/test_persist_trust.py, tests/features/snapshot/test_meta.py
 # and test_registry.py try every shape on the loaders alone).
 CARDS = {
     "list": lambda text: "[]",

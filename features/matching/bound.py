@@ -1,0 +1,301 @@
+"""A cheap upper bound on `compare_names`, so that resolution compares in full only the
+blocking candidates that may still reach the threshold (or beat the best match found so far).
+
+Why: a name never seen before meets up to 25 blocking candidates, and comparing each in full
+(every word pair through `token_similarity`, rigour's name analysis of each new listed word for
+its weight and name ids, the greedy alignment, two memo tables) cost ~1.4 ms per query on the
+1 M-entity snapshot. Most candidates share one word with the query and differ in the rest,
+which the spelling alone shows.
+
+**The bound** (`QueryBound.upper`). `compare_names(q, c)` is 0 when the numbers conflict, the
+exact value when either side has no word left, else `max(aligned, joined) × f` with `joined`
+only when the word counts differ and `f` = 0.8 when the numbers differ, 1 otherwise; the same
+cases are decided here exactly, with the same code paths.
+
+*Words.* The similarity of a query word and a listed word is `token_similarity`'s, computed by
+`QueryBound._sims` rule by rule (same comparisons, same edits) from the listed word's skeleton
+as stored in the snapshot (`features.matching.skeletons`) instead of computing it; the listed
+word's name ids are looked up only when the query's word has some, as `token_similarity` does.
+`sim_bound`, used for the run-together form, is the same but grants the name-id rule ("Ted" /
+"Theodore": 0.9) whenever the query's side has name ids at all, so it is an upper bound. A
+pair whose words share a name-forming ending (rare) is handed to `token_similarity` itself.
+
+*Alignment.* `_aligned` scores `Σ_pairs sim(i,j)·(w_i + w_j) / (Σ_paired w + cost·Σ_left w)`
+over disjoint pairs with `sim >= floor`, where `cost >= extra_cost`, and `cost = CONFLICT_COST`
+whenever both names have a word left. For every word k of either name let `s_k` be the largest
+`sim_bound` between k and a word of the other name; k is *pairable* when `s_k >= floor`. A pair
+contributes `sim(i,j)(w_i + w_j) <= s_i·w_i + s_j·w_j`, and both of its words are pairable. So,
+with S the set of paired words, `aligned <= R(S, w) = Σ_S s_k·w_k / (Σ_S w_k + c·Σ_notS w_k)`,
+where `c = CONFLICT_COST` when both names have a word left whatever the alignment (an unpairable
+word, or more pairable words than the other name has) and `c = extra_cost` otherwise (a smaller
+cost only raises the ratio). Pairs are one-to-one, so S holds at most as many words of either
+name as the other has pairable words; which is what keeps the bound of a long query against a
+short name low. Role constraints only restrict S further, so they are ignored. Weights:
+each word's weight lies in `[lo_k, hi_k]`: exact (`_weight`) for the query's words and for
+persons, and for a company's listed word full or half as rigour does or does not call it
+generic, which is not looked up here. The bound is `max R(S, w)` over every S of pairable words
+and every weight in its interval, computed exactly by Dinkelbach's iteration: for a fixed λ,
+`Σ_S (s_k − λ)·w_k − λ·c·Σ_notS w_k` is a sum of one term per word, maximised word by word
+(in S at `hi` when `s_k >= λ`, at `lo` otherwise, or out at `lo`; of each name's words, the
+ones that gain most from being in S, as many as may be); λ rises strictly to the
+maximum ratio in a few steps (at most one per subset, so it ends; capped all the same).
+
+*Run-together form.* `joined <= sim_bound(A, B)` for the joined words, as for a pair of words.
+
+The bound is raised by `EPSILON`, so float rounding in either computation can never make it
+fall below the exact score. Checked by `tests/features/matching/test_bound.py` on random and real
+name pairs.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from rigour import env as rigour_env
+from rigour.text.distance import raw_levenshtein as _distance
+
+from features.matching.names import (_VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES,
+                                     ONE_SIDED_NUMBERS, PERSON_EXTRA_COST, PERSON_SCHEMAS, SAME_NAME_SIMILARITY,
+                                     TYPO_COST, NameKey, _edits, _numbers, _weight, name_ids, skeleton,
+                                     token_similarity)
+from features.matching.skeletons import parse
+
+EPSILON = 1e-9
+FLOOR = 0.6  # compare_names's default floor, which resolution uses
+_MAX_STEPS = 64
+_MAX_LENGTH = rigour_env.MAX_NAME_LENGTH
+# A pair whose lengths differ by more than this share of the longest cannot reach the floor by
+# spelling: 1 - TYPO_COST * share < FLOOR.
+_UNPAIRABLE_SHARE = (1.0 - FLOOR) / TYPO_COST
+
+
+def sim_bound(a: str, sa: str, b: str, sb: str, named_a: bool) -> float:
+    """An upper bound on `token_similarity(a, b)`, given both skeletons and whether `a` has name
+    ids; equal to it unless `a` has name ids (see the module's docstring)."""
+    if a == b:
+        return 1.0
+    if sa == sb:
+        return 0.95
+    la, lb = len(a), len(b)
+    short, long_ = (a, b) if la <= lb else (b, a)  # sorted((a, b), key=len), which is stable
+    if len(short) == 1:
+        return 0.85 if long_[0] == short else 0.0
+    if a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES):  # stems: the exact rule
+        return token_similarity(a, b)
+    edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(la, lb, len(sa), len(sb))
+    if len(short) >= 3 and long_.startswith(short):
+        edit = max(edit, 0.8)
+    if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+        edit = max(edit, 0.85)
+    if edit < SAME_NAME_SIMILARITY and named_a:
+        edit = SAME_NAME_SIMILARITY
+    return edit
+
+
+def max_ratio(terms: list[tuple[float, float, float]], fixed: float, cost: float, split: int | None = None) -> float:
+    """max over S ⊆ terms and w_k ∈ [lo_k, hi_k] of Σ_S s_k w_k / (Σ_S w_k + cost·(Σ_notS w_k + fixed)).
+
+    `terms` are the pairable words as (s_k, lo_k, hi_k); `fixed` is the (lowest) weight of the
+    words that cannot pair. With `split`, terms[:split] are one name's words and terms[split:]
+    the other's, and S holds at most as many of either as the other has (a pair is one word of
+    each). Dinkelbach's iteration (see the module's docstring); 1.0 (always an upper bound)
+    should it not settle within `_MAX_STEPS`.
+    """
+    sides = (terms,) if split is None else (terms[:split], terms[split:])
+    most = len(terms) if split is None else min(split, len(terms) - split)
+    lam = 0.0
+    for _ in range(_MAX_STEPS):
+        num = den = 0.0
+        for side in sides:
+            gains = []  # of moving a term into S: (gain, its numerator, its change of the denominator)
+            for s, lo, hi in side:
+                w = hi if s >= lam else lo
+                out = cost * lo
+                den += out
+                if (s - lam) * w >= -lam * out:  # better in S
+                    gains.append(((s - lam) * w + lam * out, s * w, w - out))
+            for _, n, d in (heapq.nlargest(most, gains) if len(gains) > most else gains):
+                num += n
+                den += d
+        den += cost * fixed
+        if den <= 0.0:
+            return 0.0
+        ratio = num / den
+        if ratio <= lam:
+            return lam
+        lam = ratio
+    return 1.0
+
+
+class Lexicon:
+    """Where a bound reads a word's skeleton, weight and name ids: computed, by default, or read
+    from a snapshot's vocabulary (`features.matching.vocab.NameVocab`), which has them for every
+    listed word and saves a cold query's words a rigour analysis each."""
+
+    skeleton = staticmethod(skeleton)
+    weight = staticmethod(_weight)
+    name_ids = staticmethod(name_ids)
+
+
+class _Side:
+    """The query's words as `compare_names` sees them against one kind of entity."""
+
+    __slots__ = ("numbers", "words", "skeletons", "weights", "named", "suffixed", "joined", "joined_skeleton",
+                 "joined_named", "cost", "memo")
+
+    def __init__(self, key: NameKey, schema: str | None, lexicon: Lexicon):
+        person = schema in PERSON_SCHEMAS
+        self.numbers = _numbers(key, schema)
+        self.words = tuple(t for t in key.words if t not in self.numbers)
+        self.skeletons = tuple(map(lexicon.skeleton, self.words))
+        self.weights = tuple(lexicon.weight(t, person) for t in self.words)
+        self.named: list[frozenset[str] | None] = [None] * len(self.words)  # name ids, looked up when first needed
+        self.suffixed = tuple(t.endswith(NAME_SUFFIXES) for t in self.words)
+        self.joined = "".join(self.words)
+        self.joined_skeleton: str | None = None
+        self.joined_named: bool | None = None
+        self.cost = PERSON_EXTRA_COST if person else EXTRA_COST
+        # listed word -> its sim_bound with each query word: words recur among the candidates.
+        self.memo: dict[str, tuple[float, ...]] = {}
+
+
+class QueryBound:
+    """Upper bounds on `compare_names(query, listed, schema=...)` for one query and many listed names."""
+
+    def __init__(self, query: NameKey, lexicon: Lexicon = Lexicon()):
+        self.query = query
+        self.lexicon = lexicon
+        self._sides: dict[bool | None, _Side] = {}
+
+    def _side(self, schema: str | None) -> _Side:
+        # _numbers and _weight depend only on whether the schema is None, a person's or another.
+        kind = None if schema is None else schema in PERSON_SCHEMAS
+        side = self._sides.get(kind)
+        if side is None:
+            side = self._sides[kind] = _Side(self.query, schema, self.lexicon)
+        return side
+
+    def _sims(self, q: _Side, b: str, sb: str) -> tuple[float, ...]:
+        """`sim_bound` of listed word `b` (skeleton `sb`) with each query word: `sim_bound`
+        inlined, as this runs for every word pair of every candidate."""
+        lb = len(b)
+        lsb = len(sb)
+        b_suffixed = b.endswith(NAME_SUFFIXES)
+        out = []
+        for i, a in enumerate(q.words):
+            if a == b:
+                out.append(1.0)
+                continue
+            sa = q.skeletons[i]
+            if sa == sb:
+                out.append(0.95)
+                continue
+            la = len(a)
+            if la == 1 or lb == 1:
+                short, long_ = (a, b) if la <= lb else (b, a)
+                out.append(0.85 if long_[0] == short else 0.0)
+                continue
+            if b_suffixed and q.suffixed[i]:
+                out.append(token_similarity(a, b))
+                continue
+            longest = max(la, lb, len(sa), lsb)
+            if longest < _MAX_LENGTH and min(abs(la - lb), abs(len(sa) - lsb)) > _UNPAIRABLE_SHARE * longest:
+                # Both distances (of words rigour does not truncate) are at least the difference
+                # in length, so the edit similarity is below the floor whatever they are: only
+                # whether a pair reaches the floor counts below it, so its exact value does not.
+                edit = 1.0 - TYPO_COST * min(abs(la - lb), abs(len(sa) - lsb)) / longest
+            else:
+                # _edits, inlined: rigour's distance (no truncation below its maximum name
+                # length), a swap of two adjacent letters counted once.
+                d = _distance(a, b) if la < _MAX_LENGTH and lb < _MAX_LENGTH else _edits(a, b)
+                if d > 1:
+                    ds = _distance(sa, sb) if len(sa) < _MAX_LENGTH and lsb < _MAX_LENGTH else _edits(sa, sb)
+                    if d == 2 and la == lb:
+                        d = _edits(a, b)
+                    if ds == 2 and len(sa) == lsb:
+                        ds = _edits(sa, sb)
+                    d = min(d, ds)
+                edit = 1.0 - TYPO_COST * d / longest
+            if edit < 0.85:
+                short, long_ = (a, b) if la <= lb else (b, a)
+                if len(short) >= 3:
+                    if edit < 0.8 and long_.startswith(short):
+                        edit = 0.8
+                    if not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+                        edit = 0.85
+            if edit < SAME_NAME_SIMILARITY:
+                ids = q.named[i]
+                if ids is None:
+                    ids = q.named[i] = self.lexicon.name_ids(a)
+                if ids and ids & self.lexicon.name_ids(b):  # token_similarity's rule; b's ids only when a has some
+                    edit = SAME_NAME_SIMILARITY
+            out.append(edit)
+        return tuple(out)
+
+    def upper(self, listed: NameKey, schema: str | None, skeletons: str | None = None) -> float:
+        """A number >= `compare_names(self.query, listed, schema=schema)`; `skeletons`, the listed
+        name's line of `features.matching.skeletons` for this schema, saves computing them."""
+        q = self._side(schema)
+        nb = _numbers(listed, schema)
+        na = q.numbers
+        if na != nb and na and nb:
+            return 0.0
+        if skeletons is None:
+            token_skeletons, joined_skeleton = list(map(skeleton, listed.tokens)), None
+        else:
+            token_skeletons, joined_skeleton = parse(skeletons)
+        # listed.words without nb, with their skeletons
+        wb, sbs = [], []
+        for t, st in zip(listed.tokens, token_skeletons):
+            if not t.isdigit() and t not in nb:
+                wb.append(t)
+                sbs.append(st)
+        if not q.words or not wb:
+            return 1.0 if self.query.tokens == listed.tokens else 0.0
+        person = schema in PERSON_SCHEMAS
+        best_a = [0.0] * len(q.words)
+        terms: list[tuple[float, float, float]] = []  # the listed name's pairable words, then the query's
+        fixed = 0.0
+        left_b = False
+        memo = q.memo
+        for b, sb in zip(wb, sbs):
+            sims = memo.get(b)
+            if sims is None:
+                sims = memo[b] = self._sims(q, b, sb)
+            best = 0.0
+            for i, s in enumerate(sims):
+                if s > best:
+                    best = s
+                if s > best_a[i]:
+                    best_a[i] = s
+            hi = min(len(b), 8) ** 0.5
+            lo = hi if person else hi * GENERIC_WEIGHT
+            if best >= FLOOR:
+                terms.append((best, lo, hi))
+            else:
+                fixed += lo
+                left_b = True
+        left_a = False
+        split = len(terms)
+        for s, w in zip(best_a, q.weights):
+            if s >= FLOOR:
+                terms.append((s, w, w))
+            else:
+                fixed += w
+                left_a = True
+        # A pairing pairs as many words of each name: the name with more pairable words has some left.
+        left_a = left_a or len(terms) - split > split
+        left_b = left_b or split > len(terms) - split
+        cost = CONFLICT_COST if left_a and left_b else q.cost
+        score = max_ratio(terms, fixed, cost, split) if terms else 0.0
+        if len(q.words) != len(wb) and score < 1.0:
+            if q.joined_skeleton is None:
+                q.joined_skeleton = self.lexicon.skeleton(q.joined)
+                q.joined_named = bool(self.lexicon.name_ids(q.joined))
+            joined = "".join(wb)
+            if joined_skeleton is None:
+                joined_skeleton = skeleton(joined)
+            score = max(score, sim_bound(q.joined, q.joined_skeleton, joined, joined_skeleton, q.joined_named))
+        if na != nb:
+            score *= ONE_SIDED_NUMBERS
+        return score + EPSILON

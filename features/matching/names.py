@@ -1,0 +1,445 @@
+"""Names across scripts, legal forms and transliterations, reduced to comparable keys.
+
+"ТОО «Аспан Арба»", "TOO Aspan Arba" and "Aspan Arba LLP" share one key; "Nebesnaya Mekhanika"
+and "Nebesnaya Mejanica" differ by a transliteration the skeleton folds away. rigour does
+script detection, transliteration, legal-form removal and edit distances; the skeleton, the
+homoglyph repair and the token alignment are ours, because no library folds the romanisations
+of Russian in English, French, German and Spanish together.
+
+Scoring, in `compare_names`: the words of the two names are aligned regardless of order, and
+the score is the share of the names' weight (longer words weigh more) that the aligned pairs
+cover. A word on one side only costs little when the other name is a subset of this one (a
+dropped patronymic or middle name, a branch suffix) and costs fully when both names keep words
+the other lacks: two different given names are evidence of two different people.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour import env as rigour_env
+from rigour.names import NameTypeTag, SymbolCategory, analyze_names, remove_org_types
+from rigour.text.distance import raw_levenshtein
+from rigour.text.translit import ascii_text
+
+from features.matching import translit_han
+from features.matching.translit import ascii_word
+
+# The single score above which two names are taken to be the same party (see `name_eval`).
+MATCH_THRESHOLD = 0.83
+
+# Legal forms that rigour's table lacks or only knows in one script (checked against rigour
+# 2.6.1), in their ASCII transliteration so that every script is covered by one entry: Kazakh
+# TOO/ТОО and ЖШС (LLP), Kyrgyz ОсОО and ЖЧК, Uzbek MChJ/МЧЖ and XK, entrepreneurs IP/ИП/ЖК,
+# Ukrainian ТОВ and ПП, Russian ООО/ОАО/ЗАО/ПАО/АО, and English forms rigour keeps.
+EXTRA_LEGAL_FORMS = frozenset({
+    "too", "zhshs", "osoo", "zhchk", "mchj", "mchzh", "xk", "ip", "zhk", "tov", "pp", "chp",
+    "ooo", "oao", "zao", "pao", "ao", "jsc", "pjsc", "ojsc", "cjsc", "llc", "llp", "ltd",
+    "inc", "corp", "corporation", "company", "co", "incorporated", "limited", "plc",
+})
+STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und", "i", "y", "et"})
+PERSON_SCHEMAS = frozenset({"Person"})
+CONFLICT_COST = 1.5
+TYPO_COST = 1.0
+PERSON_EXTRA_COST = 0.3
+EXTRA_COST = 0.7
+GENERIC_WEIGHT = 0.5
+# The share of its words' score a name keeps when it has a number the other lacks ("Fund 2", "Fund").
+ONE_SIDED_NUMBERS = 0.8
+_GENERIC_SYMBOLS = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, SymbolCategory.ORG_CLASS})
+_NAME_SYMBOLS = frozenset({SymbolCategory.NAME, SymbolCategory.NICK})
+# Two words that rigour's name database (from Wikidata) files under one name ("Ted" and
+# "Theodore", "Sergejs" and "Sergey") are one name in two forms, whatever their spelling.
+SAME_NAME_SIMILARITY = 0.9
+# Words that say the next name is the father's ("Salman bin Muhammad") and articles that may
+# come between ("bin al-Din"); see `name_roles`.
+PATRONYMIC_PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", "walad"})
+ARTICLES = frozenset({"al", "el", "ad", "ud"})
+_PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna)$")
+GIVEN, PATRONYMIC = "given", "patronymic"
+# Endings that form patronymics, clan and compound names from a stem ("Jónsdóttir", "Hamidullah",
+# "Shamsuddin", "Margoshvili"): two names sharing one differ only in their stems; see `_stems`.
+NAME_SUFFIXES = ("dottir", "ovich", "evich", "ovna", "evna", "ullah", "uddin", "shvili", "zadeh", "oglu", "enko")
+
+# Letters that look alike across Latin, Cyrillic and Greek, for names typed with mixed
+# keyboards or spoofed on purpose (Unicode's confusables, reduced to what occurs in names).
+_CYR_TO_LAT = str.maketrans("аеорсхукмтвнѕіјԁһԛԝ", "aeopcxykmtbhsijdhqw")
+_LAT_TO_CYR = str.maketrans("aeopcxykmtbh", "аеорсхукмтвн")
+_GRK_TO_LAT = str.maketrans("αεορτυικνχβμ", "aeoptuiknxbm")
+# Digits read for letters by OCR or typed on purpose ("KARIM0V"), in words that are mostly letters.
+_DIGIT_TO_LAT = str.maketrans("01", "oi")
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_INNER_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
+_ROMAN = re.compile(r"^(?=[ivx]{2,})x{0,3}(ix|iv|v?i{0,3})$")
+_VOWELS = re.compile(r"[aeiou]")
+_LATIN = re.compile(r"[a-z]")
+_SKELETON_RULES = [  # applied in order on an ASCII token; see `skeleton`
+    (re.compile(r"shch|sch"), "sh"), (re.compile(r"tsch|tch"), "ch"), (re.compile(r"dzh|dj|zh"), "j"),
+    (re.compile(r"kh"), "h"), (re.compile(r"(?<=i)j$|(?<=y)j$"), ""), (re.compile(r"j"), "h"),
+    (re.compile(r"ph"), "f"), (re.compile(r"w"), "v"), (re.compile(r"x"), "ks"), (re.compile(r"q"), "k"),
+    (re.compile(r"ck"), "k"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"c(?!h)"), "k"), (re.compile(r"tz"), "ts"),
+    (re.compile(r"y"), "i"), (re.compile(r"i(?=[aeu])"), ""), (re.compile(r"ou|oo"), "u"), (re.compile(r"ee"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+# For each rule, substrings of which every match of its pattern contains one: a rule whose
+# substrings are all absent from the token cannot change it, so its regex is not run (a cold
+# skeleton went from ~10 to ~3 µs; most rules do not apply to a given word). "" is in every token.
+_SKELETON_GUARDS = [
+    ("ch",), ("ch",), ("zh", "dj"), ("kh",), ("j",), ("j",), ("ph",), ("w",), ("x",), ("q",),
+    ("ck",), ("c",), ("c",), ("tz",), ("y",), ("i",), ("o",), ("ee",), ("",),
+]
+_SKELETON_STEPS = [(pattern.sub, repl, guards) for (pattern, repl), guards in zip(_SKELETON_RULES, _SKELETON_GUARDS)]
+
+
+@dataclass(frozen=True, slots=True)
+class NameKey:
+    """A name as comparable tokens: ASCII, lower case, legal forms and stopwords removed."""
+
+    tokens: tuple[str, ...]
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(t for t in self.tokens if t.isdigit())
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t for t in self.tokens if not t.isdigit())
+
+
+def clean_text(text: str) -> str:
+    """NFKC, case-folded, without control, format (zero-width, bidi) or punctuation characters."""
+    return _NON_WORD.sub(" ", _visible(text)).replace("_", " ").strip()
+
+
+def _visible(text: str) -> str:
+    """NFKC and case-folded, without control and format characters (zero-width, bidi marks).
+
+    Format characters are invisible, so a name carrying them must read as the name without.
+    A printable text (most names) has none of them, so it is not walked character by character.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isprintable():
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return text.casefold()
+
+
+@lru_cache(maxsize=200_000)
+def _protected_word(word: str) -> str:
+    """One space-separated word kept whole through rigour's legal-form removal, which cuts at
+    apostrophes and hyphens; its look-alike letters mapped to one script (`_fix_homoglyphs`).
+
+    "Ky'ong" is no Finnish "ky" and "Ала-Тоо" no Kazakh "ТОО": apostrophes go, and hyphens inside
+    words become underscores, which the tokenizer splits on afterwards. A Roman numeral gets a
+    leading underscore, because rigour's table has "II" as a legal form and "Fund II" is a series.
+    Cached: the words of names recur far more than the names do. Empty when the word was only
+    apostrophes.
+    """
+    if word.isalpha() and "\u02bc" not in word:  # letters only (ʼ is one): nothing to remove or split
+        return _fix_homoglyphs("_" + word if _ROMAN.match(word) else word)
+    word = _INNER_HYPHEN.sub("_", _APOSTROPHES.sub("", word))
+    if not word:
+        return word
+    return _fix_homoglyphs("_" + word if _ROMAN.match(_NON_WORD.sub("", word)) else word)
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The ASCII, lower-case tokens of one word left by legal-form removal; none if it is a legal form."""
+    if word.isascii() and word.isalpha():  # Latin letters only: nothing to transliterate or split
+        word = word.lower()
+        return () if word in EXTRA_LEGAL_FORMS else (word,)
+    word = ascii_word(word).lower()  # rigour's ascii_text, faster on Cyrillic (features/matching/translit.py)
+    return () if _is_legal_form(word) else tuple(_NON_WORD.sub(" ", word).replace("_", " ").split())
+
+
+def _fix_homoglyphs(token: str) -> str:
+    """Map look-alike letters of a mixed-script token to the script most of its letters are in."""
+    if not _LATIN.search(token) or (token.isascii() and "0" not in token and "1" not in token):
+        return token  # no Latin letter to map, or Latin alone without a look-alike digit
+    cyrillic = sum(1 for ch in token if "\u0400" <= ch <= "\u04ff")
+    greek = sum(1 for ch in token if "\u0370" <= ch <= "\u03ff")
+    latin = sum(1 for ch in token if "a" <= ch <= "z")
+    digits = sum(1 for ch in token if ch in "01")
+    if digits and latin >= 3 * digits and not any(ch.isdigit() and ch not in "01" for ch in token):
+        token = token.translate(_DIGIT_TO_LAT)
+    if cyrillic and latin:
+        token = token.translate(_LAT_TO_CYR if cyrillic > latin else _CYR_TO_LAT)
+    if greek and latin:
+        token = token.translate(_GRK_TO_LAT)
+    return token
+
+
+def _is_legal_form(token: str) -> bool:
+    return _NON_WORD.sub("", token) in EXTRA_LEGAL_FORMS
+
+
+@lru_cache(maxsize=200_000)
+def name_key(name: str) -> NameKey:
+    """The comparable key of a name, in any script.
+
+    Legal forms are removed on whole, space-separated words only, so that "Ала-Тоо" keeps its
+    "тоо"; rigour sees the text with its punctuation, which it needs for "Sp. z o.o.".
+    """
+    text = " ".join(filter(None, map(_protected_word, _visible(name).split())))
+    tokens = [t for w in remove_org_types(text).split() for t in _word_tokens(w)]
+    core = [t for t in tokens if t not in STOPWORDS]
+    if not core:  # the whole name was a legal form or a stopword: keep what there was
+        core = tokens or clean_text(ascii_text(text).lower()).split()
+    return NameKey(tuple(core))
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """Fold romanisation variants of one token: kh/h/j, ya/ia/a, -ev/-yev/-iev, c/k, w/v, doubles.
+
+    "mekhanika" and "mejanica" both become "mehanika"; "yevgeniy" and "evgenii" become "evgeni".
+    Snapshots store the skeletons of listed names (`features.matching.skeletons`): a change here
+    needs a bump of `snapshot_build.FORMAT`.
+    """
+    for sub, repl, guards in _SKELETON_STEPS:
+        for guard in guards:
+            if guard in token:
+                token = sub(repl, token)
+                break
+    return token
+
+
+def _levenshtein(a: str, b: str) -> int:
+    """rigour's `levenshtein` without its memo: the same distance (its native function on the same
+    truncated strings), but a cache miss there costs ~4 µs against 0.3 µs for the distance itself,
+    and the pairs of a resolution are mostly new."""
+    if a == b:
+        return 0
+    return raw_levenshtein(a[:_MAX_NAME_LENGTH], b[:_MAX_NAME_LENGTH])
+
+
+_MAX_NAME_LENGTH = rigour_env.MAX_NAME_LENGTH
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance, with a swap of two adjacent letters counted as one edit ("Schloz")."""
+    d = _levenshtein(a, b)
+    if d == 2 and len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+            return 1
+    return d
+
+
+def _stems(a: str, b: str) -> tuple[str, str]:
+    """The two words without the name-forming ending they share, if any (`NAME_SUFFIXES`).
+
+    The ending is common to thousands of names, so it must not make "Jónsdóttir" and
+    "Tómasdóttir", the daughters of two fathers, look like one name with a typo.
+    """
+    if not (a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES)):  # most words: no loop
+        return a, b
+    for suffix in NAME_SUFFIXES:
+        if a.endswith(suffix) and b.endswith(suffix) and min(len(a), len(b)) > len(suffix):
+            return a[: -len(suffix)], b[: -len(suffix)]
+    return a, b
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two words in [0, 1]: spelling first, then the shapes names take when abridged.
+
+    An initial ("v") matches the words it starts; a word without vowels ("mhmmd") matches a word
+    with those consonants; a truncated word ("alexa") matches its start, unless only the longer
+    is a patronymic: "Ivanov" is a surname, not "Ivanovich" cut short. These get less than a full
+    match, because they say less.
+    """
+    if a == b:
+        return 1.0
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb:
+        return 0.95
+    short, long_ = sorted((a, b), key=len)
+    if len(short) == 1:
+        return 0.85 if long_[0] == short else 0.0
+    a, b = _stems(a, b)
+    sa, sb = skeleton(a), skeleton(b)
+    edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
+    if len(short) >= 3 and long_.startswith(short) and not _only_patronymic(long_, short):
+        edit = max(edit, 0.8)
+    if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+        edit = max(edit, 0.85)
+    # `a` is the query's word in resolution, the same for every candidate, so its name ids are
+    # looked up (and cached) once; most words have none, which spares the lookup of `b`'s.
+    if edit < SAME_NAME_SIMILARITY and (ids := name_ids(a)) and ids & name_ids(b):
+        edit = SAME_NAME_SIMILARITY
+    return edit
+
+
+def _only_patronymic(word: str, other: str) -> bool:
+    """Whether `word` has a patronymic's ending and `other` has none ("ivanovich", "ivanov")."""
+    return bool(_PATRONYMIC_SUFFIX.search(word)) and not _PATRONYMIC_SUFFIX.search(other)
+
+
+@lru_cache(maxsize=200_000)
+def name_roles(tokens: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The role of each word of a person's name where its structure shows it, else None.
+
+    Hand-written because rigour tags name parts only from structured input: in "Ahmad bin Hasan",
+    the words before the first "bin" are the person's own and the word after it the father's,
+    so "Hasan bin Ahmad" is his son. Russian patronymics ("Ivanovich") carry their role in their
+    ending. Particles and articles themselves have none.
+    """
+    roles: list[str | None] = []
+    seen_particle = after_particle = False
+    for token in tokens:
+        if token in PATRONYMIC_PARTICLES:
+            seen_particle = after_particle = True
+            roles.append(None)
+        elif token in ARTICLES:
+            roles.append(None)
+        elif after_particle or _PATRONYMIC_SUFFIX.search(token):
+            after_particle = False
+            roles.append(PATRONYMIC)
+        else:
+            roles.append(None if seen_particle else GIVEN)
+    if not seen_particle:  # without a particle, only the patronymic endings tell
+        roles = [r if r == PATRONYMIC else None for r in roles]
+    return tuple(roles)
+
+
+# A letter of each script the transliterators know, whose tables load on first use (Han's: ~0.1 s).
+_SCRIPTS = "ā α ж ѣ ա א ا ܐ ހ अ অ ਅ અ ଅ அ అ ಅ അ අ ก ກ ཀ က ა 가 ሀ Ꭰ ᐁ ក ᠠ あ ア ㄅ 中 ꀀ"
+
+
+def warm_up() -> None:
+    """Load rigour's name data and the transliterators' tables now (about 10 s, once per process):
+    done in gunicorn's preloading master, every worker, a replacement for a crashed one too,
+    inherits them instead of making its first request wait."""
+    analyze_names(NameTypeTag.PER, ["warm"], phonetics=False, numerics=False, consolidate=False)
+    analyze_names(NameTypeTag.ORG, ["warm"])
+    for letter in _SCRIPTS.split():
+        ascii_text(letter)
+    translit_han.load()
+
+
+# One empty set for the words without name ids, most of them: each set is an object the garbage
+# collector walks, and the memo below holds 200,000.
+NO_NAME_IDS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=200_000)
+def name_ids(token: str) -> frozenset[str]:
+    """The given names and nicknames rigour knows `token` as (Wikidata ids), empty for most words."""
+    names = analyze_names(NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False)
+    ids = frozenset(span.symbol.id for name in names for span in name.spans if span.symbol.category in _NAME_SYMBOLS)
+    return ids or NO_NAME_IDS
+
+
+@lru_cache(maxsize=100_000)
+def is_generic(token: str) -> bool:
+    """Whether a word says what kind of business a company is ("trading", "shipping", "group").
+
+    rigour's name analysis tags such words with symbols; they are shared by many unrelated
+    companies, so they tell less about which company a name is than a word of its own does.
+    """
+    names = analyze_names(NameTypeTag.ORG, [token])
+    return any(span.symbol.category in _GENERIC_SYMBOLS for name in names for span in name.spans)
+
+
+@lru_cache(maxsize=200_000)
+def _weight(token: str, person: bool) -> float:
+    """How much a word tells: longer words are rarer, but a long word is not worth many short ones."""
+    weight = min(len(token), 8) ** 0.5
+    return weight if person or not is_generic(token) else weight * GENERIC_WEIGHT
+
+
+@lru_cache(maxsize=200_000)
+def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: float, person: bool) -> float:
+    """Weighted share of both names covered by word pairs at least `floor` alike.
+
+    Greedy alignment, best pairs first, so token order does not matter ("Ivanov Ivan" = "Ivan
+    Ivanov"), but a person's own name never pairs with a father's name (`name_roles`). Cached:
+    the parties of a trade recur from shipment to shipment. Unpaired words cost `extra_cost` of
+    their weight when only one name has them, and `CONFLICT_COST` times it when both names have
+    words the other lacks.
+    """
+    roles_a, roles_b = name_roles(a), name_roles(b)
+    pairs = sorted(
+        ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)
+         if not (roles_a[i] and roles_b[j] and roles_a[i] != roles_b[j])),
+        reverse=True,
+    )
+    used_a, used_b, covered, paired = set(), set(), 0.0, 0.0
+    for sim, i, j in pairs:
+        if sim < floor:
+            break
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        weight = _weight(a[i], person) + _weight(b[j], person)
+        covered += sim * weight
+        paired += weight
+    if not paired:
+        return 0.0
+    left_a = sum(_weight(t, person) for i, t in enumerate(a) if i not in used_a)
+    left_b = sum(_weight(t, person) for j, t in enumerate(b) if j not in used_b)
+    cost = CONFLICT_COST if left_a and left_b else extra_cost
+    return covered / (paired + cost * (left_a + left_b))
+
+
+def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
+    """Numbers in a name; Roman numerals count in names known not to be a person's.
+
+    "Fund VIII" is not "Fund IX", but in a person's name, or one of unknown kind, "II" is a
+    generational suffix and "Xi" or "Vi" a name.
+    """
+    if schema is None or schema in PERSON_SCHEMAS:
+        return key.numbers
+    return frozenset(t for t in key.tokens if t.isdigit() or _ROMAN.match(t))
+
+
+@lru_cache(maxsize=500_000)
+def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None = None) -> float:
+    """Similarity of two names in [0, 1]; `schema` ("Person", "Company"...) when known.
+
+    Cached, like the alignment: a recurring party meets the same listed names again.
+
+    Numbers must agree ("DA GROUP 22" is not "DA GROUP 23"); words are aligned regardless of
+    order, and the run-together form ("aspanarba" vs "aspan arba") is tried as well. A person's
+    name tolerates a missing patronymic or middle name better than a company's tolerates a
+    missing word, which is often what tells a subsidiary from its parent.
+    """
+    na, nb = _numbers(a, schema), _numbers(b, schema)
+    if na != nb and na and nb:
+        return 0.0
+    wa = tuple(t for t in a.words if t not in na)
+    wb = tuple(t for t in b.words if t not in nb)
+    if not wa or not wb:
+        return 1.0 if a.tokens == b.tokens else 0.0
+    person = schema in PERSON_SCHEMAS
+    score = _aligned(wa, wb, floor, PERSON_EXTRA_COST if person else EXTRA_COST, person)
+    if len(wa) != len(wb):
+        score = max(score, token_similarity("".join(wa), "".join(wb)))
+    if na != nb:  # a number on one side only: maybe a branch or a successor
+        score *= ONE_SIDED_NUMBERS
+    return score
+
+
+def block_keys(key: NameKey) -> set[str]:
+    """Index keys of a name: those of its words (`word_block_keys`), or its tokens when no word
+    brings any."""
+    return {k for t in key.tokens for k in word_block_keys(t)} or set(key.tokens)
+
+
+def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
+    """A word's index keys: its skeleton (`sk` when known) when it is long enough to be
+    selective, and not a number.
+
+    Also its consonants when longer, so that a name whose every word has a vowel typo or another
+    romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling.
+    """
+    if len(token) < 2 or token.isdigit():
+        return ()
+    sk = skeleton(token) if sk is None else sk
+    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= 5 else (sk,)
