@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from features.lists import read_list
-from features.matching.names import MATCH_THRESHOLD, compare_names, name_key
+from features.matching.names import compare_names, name_key
+from features.matching.rules import MATCH_THRESHOLD
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot.build import build_snapshot

@@ -30,7 +30,8 @@ import numpy as np
 
 from features.identifiers import normalize_identifier
 from features.lists import read_list
-from features.matching.names import MATCH_THRESHOLD, name_key, warm_up
+from features.matching.names import name_key, warm_up
+from features.matching.rules import MATCH_THRESHOLD
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot import build as snapshot_build

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from features.identifiers import Identifier
 from features.matching.bound import QueryBound
 from features.matching.names import NameKey, compare_names, name_key
-from features.matching.prefilter import MAX_QUERY_WORDS, LooseQuery, loose_upper
+from features.matching.prefilter import LooseQuery, loose_upper
+from features.matching.rules import MAX_QUERY_WORDS, OTHER_COUNTRY
 from features.shipment import Party
 from features.snapshot.reader import Snapshot
 
@@ -50,7 +51,7 @@ def _by_name(name: str, country: str | None, snapshot: Snapshot, threshold: floa
     which would tie, is not looked for; nor is a better-placed fuzzy match when the exact one
     is in another country); else the blocking candidates, each compared as the kind of entity it
     is (a Roman numeral is a series in a company's name, not in a person's). A name match in
-    another country scores 0.9 of its similarity: weaker evidence.
+    another country scores `OTHER_COUNTRY` (0.9) of its similarity: weaker evidence.
 
     Blocking and comparison read the query's first `MAX_QUERY_WORDS` words, whatever its length
     (a name of 300 Chinese characters is 300 words), so that no name costs more than such a one;
@@ -84,12 +85,12 @@ def _by_key(snapshot: Snapshot, query: NameKey, country: str | None, threshold: 
 
 
 def _placed(score: float, country: str | None, snapshot: Snapshot, row: int) -> float:
-    """A name score as evidence for the party's country: 0.9 of it when the party's country is
+    """A name score as evidence for the party's country: `OTHER_COUNTRY` of it when the party's country is
     known and the entity's countries, known too, lack it."""
     if not country:
         return score
     countries = snapshot.countries(row)
-    return score * 0.9 if countries and country.lower() not in countries else score
+    return score * OTHER_COUNTRY if countries and country.lower() not in countries else score
 
 
 def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold: float) -> list[tuple[int, float, NameKey]]:
@@ -97,7 +98,7 @@ def _bounded(query: NameKey, country: str | None, snapshot: Snapshot, threshold:
     in the index's order; the others cannot reach `threshold` or the best score (see `_by_name`).
 
     Candidates are ruled out first all at once by the loose bound of `features.matching.prefilter`,
-    then one by one by the tight one. A skipped candidate's bound, times 0.9 in another country
+    then one by one by the tight one. A skipped candidate's bound, times `OTHER_COUNTRY` in another country
     as its score would be, is below the threshold, or rounds below the best rounded score
     already found; scores only rise as candidates are compared, so it could neither pass nor
     displace the best, ties included.

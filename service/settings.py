@@ -11,7 +11,7 @@ from pathlib import Path
 
 from limits import parse_many
 
-from features.matching.names import MATCH_THRESHOLD
+from features.matching.rules import MATCH_THRESHOLD
 
 PREFIX = "DIVERSION_RISK_"
 # Settings that, unset, fall back to the variable every hosting platform sets.

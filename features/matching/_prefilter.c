@@ -8,7 +8,8 @@
 #include "_buffers.h"
 #include <math.h>
 
-#define MAX_QUERY_WORDS 32
+#define QUERY_ROOM 32 /* the most query words `configure` may allow (rules.MAX_QUERY_WORDS) */
+#define WEIGHT_ROOM 64 /* the longest weight table `configure` takes */
 #define MAX_WORD 384 /* rigour's MAX_NAME_LENGTH: longer words are not bounded here */
 
 /* Vocabulary flags, as in features/matching/vocab.py. */
@@ -131,17 +132,22 @@ static int meet(const uint8_t *a, Py_ssize_t na, const uint8_t *b, Py_ssize_t nb
     return 0;
 }
 
+/* Every number of the bound, from features/matching/rules.py (`C_RULES`), set once by `configure`
+   when features/matching/prefilter.py is imported: none is written here. */
 typedef struct {
-    double typo, floor, named_sim, generic, one_sided;
-} Params;
+    double typo, floor, named_sim, generic, one_sided, conflict, extra, person_extra, epsilon;
+    double initial_sim, prefix_sim, consonants_sim;
+    int abridged_length, max_query_words, weight_cap;
+    double weights[WEIGHT_ROOM]; /* a word's weight by its length, up to weight_cap (`rules.length_weight`) */
+} Rules;
 
-/* A word's weight in compare_names by its length, capped at 8 (`names._weight`); set at import. */
-static double WEIGHT[9];
+static Rules RULES;
+static int configured = 0;
 
 /* The bound `s` of one query word and one listed word (see name_prefilter's docstring). */
 /* `need`: a similarity below which the exact value does not matter, only that it is below. */
 static double word_bound(const QWord *q, const char *b, int lb, const char *sb, int lsb, int flags,
-                         const uint8_t *ids, Py_ssize_t nids, double need, const Params *p) {
+                         const uint8_t *ids, Py_ssize_t nids, double need, const Rules *p) {
     if (!q->ascii || (flags & F_NONASCII) || q->len >= MAX_WORD || lb >= MAX_WORD || q->skel_len >= MAX_WORD || lsb >= MAX_WORD)
         return 1.0;
     if (q->suffixed && (flags & F_SUFFIXED)) return 1.0; /* stems are compared: not bounded */
@@ -159,11 +165,11 @@ static double word_bound(const QWord *q, const char *b, int lb, const char *sb, 
     int ls = query_shorter ? q->len : lb;
     const char *shorter = query_shorter ? q->word : b, *longer = query_shorter ? b : q->word;
     int ll = query_shorter ? lb : q->len;
-    if (ls == 1 && s < 0.85) s = 0.85;
-    if (ls >= 3) {
-        if (s < 0.8 && memcmp(longer, shorter, ls) == 0) s = 0.8;
+    if (ls == 1 && s < p->initial_sim) s = p->initial_sim;
+    if (ls >= p->abridged_length) {
+        if (s < p->prefix_sim && memcmp(longer, shorter, ls) == 0) s = p->prefix_sim;
         int vowelless = query_shorter ? q->vowelless : (flags & F_VOWELLESS) != 0;
-        if (s < 0.85 && vowelless && consonants_of(shorter, ls, longer, ll)) s = 0.85;
+        if (s < p->consonants_sim && vowelless && consonants_of(shorter, ls, longer, ll)) s = p->consonants_sim;
     }
     if (s < p->named_sim && meet(q->ids, q->nids, ids, nids)) s = p->named_sim;
     return s;
@@ -218,7 +224,7 @@ typedef struct {
 } Memo;
 
 PyDoc_STRVAR(bound_doc,
-"bound(names, vocab, query, params) -> list[float]\n\n"
+"bound(names, vocab, query, threshold) -> list[float]\n\n"
 "An upper bound on `compare_names` of the query with each name (see features/matching/prefilter.py):\n"
 "inf where not bounded (names of numbers alone; names of another word count whose words already\n"
 "bound it at `threshold` or more), and -1 - bound for a name of another word count, whose words\n"
@@ -226,22 +232,19 @@ PyDoc_STRVAR(bound_doc,
 "it would reach `named_sim` were the query's words run together the same given name.");
 
 static PyObject *bound(PyObject *self, PyObject *args) {
-    PyObject *o_names, *vocab, *query, *o_params;
-    if (!PyArg_ParseTuple(args, "OO!O!O!", &o_names, &PyTuple_Type, &vocab, &PyTuple_Type, &query,
-                          &PyTuple_Type, &o_params))
+    PyObject *o_names, *vocab, *query;
+    double threshold;
+    if (!PyArg_ParseTuple(args, "OO!O!d", &o_names, &PyTuple_Type, &vocab, &PyTuple_Type, &query, &threshold))
         return NULL;
+    if (!configured) { PyErr_SetString(PyExc_RuntimeError, "_prefilter: configure() first"); return NULL; }
     Buf b[7];
     memset(b, 0, sizeof b);
     PyObject *result = NULL;
     Memo memo = {0};
     double *query_best = NULL, *pairable = NULL;
     Masks *masks = NULL;
-    QWord qw[MAX_QUERY_WORDS];
-    Params p;
-    double conflict, extra, person_extra, epsilon, threshold;
-    if (!PyArg_ParseTuple(o_params, "dddddddddd", &p.typo, &p.floor, &p.named_sim, &p.generic, &p.one_sided, &conflict,
-                          &extra, &person_extra, &epsilon, &threshold))
-        return NULL;
+    QWord qw[QUERY_ROOM];
+    const Rules p = RULES;
     /* vocab: name records, their offsets, word records, their offsets, the name skeleton lines,
        their offsets (features/matching/vocab.py) */
     if (PyTuple_GET_SIZE(vocab) != 6) { PyErr_SetString(PyExc_ValueError, "vocab: 6 arrays"); return NULL; }
@@ -270,12 +273,12 @@ static PyObject *bound(PyObject *self, PyObject *args) {
         goto done;
     }
     Py_ssize_t nq = PyList_GET_SIZE(q_words);
-    if (nq < 1 || nq > MAX_QUERY_WORDS || PyList_GET_SIZE(q_skels) != nq || PyList_GET_SIZE(q_wp) != nq ||
+    if (nq < 1 || nq > p.max_query_words || PyList_GET_SIZE(q_skels) != nq || PyList_GET_SIZE(q_wp) != nq ||
         PyList_GET_SIZE(q_wc) != nq || PyList_GET_SIZE(q_flags) != nq || PyList_GET_SIZE(q_ids) != nq) {
-        PyErr_SetString(PyExc_ValueError, "query: 1 to 32 words, one of each item per word");
+        PyErr_Format(PyExc_ValueError, "query: 1 to %d words, one of each item per word", p.max_query_words);
         goto done;
     }
-    double q_wp_v[MAX_QUERY_WORDS], q_wc_v[MAX_QUERY_WORDS];
+    double q_wp_v[QUERY_ROOM], q_wc_v[QUERY_ROOM];
     for (Py_ssize_t i = 0; i < nq; i++) {
         Py_ssize_t len, skel_len;
         const char *w = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(q_words, i), &len);
@@ -300,12 +303,12 @@ static PyObject *bound(PyObject *self, PyObject *args) {
     }
     if (PyErr_Occurred()) goto done;
     PyObject *q_numbers = PyTuple_GET_ITEM(query, 10);
-    if (!PyList_Check(q_numbers) || PyList_GET_SIZE(q_numbers) > MAX_QUERY_WORDS) {
-        PyErr_SetString(PyExc_ValueError, "query: a list of at most 32 numbers");
+    if (!PyList_Check(q_numbers) || PyList_GET_SIZE(q_numbers) > p.max_query_words) {
+        PyErr_Format(PyExc_ValueError, "query: a list of at most %d numbers", p.max_query_words);
         goto done;
     }
-    Py_ssize_t nnumbers = PyList_GET_SIZE(q_numbers), number_len[MAX_QUERY_WORDS];
-    const char *numbers[MAX_QUERY_WORDS];
+    Py_ssize_t nnumbers = PyList_GET_SIZE(q_numbers), number_len[QUERY_ROOM];
+    const char *numbers[QUERY_ROOM];
     for (Py_ssize_t i = 0; i < nnumbers; i++)
         if (!(numbers[i] = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(q_numbers, i), &number_len[i]))) goto done;
     uint64_t all_numbers = nnumbers ? (~(uint64_t)0 >> (64 - nnumbers)) : 0;
@@ -410,7 +413,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                     if (sims[i] > best) best = sims[i];
                     if (sims[i] > query_best[i]) query_best[i] = sims[i];
                 }
-                double weight = WEIGHT[lw < 8 ? lw : 8] * ((flags & F_GENERIC) && !person ? p.generic : 1.0);
+                double weight = p.weights[lw < p.weight_cap ? lw : p.weight_cap] * ((flags & F_GENERIC) && !person ? p.generic : 1.0);
                 if (best >= p.floor) {
                     sw[n_listed] = best * weight;
                     w[n_listed++] = weight;
@@ -429,7 +432,7 @@ static PyObject *bound(PyObject *self, PyObject *args) {
             Py_ssize_t most = n_listed < n_query ? n_listed : n_query;
             double covered = paired_share(sw, w, n_listed, most, &listed_left) +
                              paired_share(sw + count, w + count, n_query, most, &query_left);
-            double cost = (listed_left > 0 && query_left > 0) ? conflict : (person ? person_extra : extra);
+            double cost = (listed_left > 0 && query_left > 0) ? p.conflict : (person ? p.person_extra : p.extra);
             double denominator = covered + cost * (listed_left + query_left);
             value = denominator > 0 ? covered / denominator : 0.0;
             /* whether the kept words run together may be a given name rigour knows: the record
@@ -455,11 +458,11 @@ static PyObject *bound(PyObject *self, PyObject *args) {
                 }
                 if (factor < 1.0 && named && s < p.named_sim) s = p.named_sim; /* not settled by the caller */
                 if (s > value) value = s;
-                value += epsilon;
+                value += p.epsilon;
                 if (factor == 1.0 && value < bar && bar <= p.named_sim && named)
                     value = -1.0 - value; /* see the docstring */
             } else {
-                value += epsilon;
+                value += p.epsilon;
             }
             if (value > 0 && value < Py_HUGE_VAL) value *= factor;
         }
@@ -496,7 +499,97 @@ static PyObject *py_distance(PyObject *self, PyObject *args) {
     return PyLong_FromLong(distance(a, (int)la, bit_parallel ? pm : NULL, b, (int)lb, most));
 }
 
+/* The names of the numbers `configure` reads, in the order of `Rules`. */
+static const char *DOUBLES[] = {"typo", "floor", "named_sim", "generic", "one_sided", "conflict", "extra",
+                                "person_extra", "epsilon", "initial_sim", "prefix_sim", "consonants_sim"};
+static const char *INTS[] = {"abridged_length", "max_query_words"};
+#define N_DOUBLES (sizeof DOUBLES / sizeof *DOUBLES)
+#define N_INTS (sizeof INTS / sizeof *INTS)
+
+static double *double_field(Rules *r, size_t i) {
+    double *fields[N_DOUBLES] = {&r->typo, &r->floor, &r->named_sim, &r->generic, &r->one_sided, &r->conflict,
+                                 &r->extra, &r->person_extra, &r->epsilon, &r->initial_sim, &r->prefix_sim,
+                                 &r->consonants_sim};
+    return fields[i];
+}
+
+static int *int_field(Rules *r, size_t i) {
+    int *fields[N_INTS] = {&r->abridged_length, &r->max_query_words};
+    return fields[i];
+}
+
+PyDoc_STRVAR(configure_doc,
+"configure(rules: dict) -> None\n\n"
+"Set every number of the bound from `features.matching.rules.C_RULES`; each key must be there,\n"
+"and no other.");
+
+static PyObject *configure(PyObject *self, PyObject *rules) {
+    if (!PyDict_Check(rules) || PyDict_GET_SIZE(rules) != (Py_ssize_t)(N_DOUBLES + N_INTS + 1)) {
+        PyErr_Format(PyExc_ValueError, "rules: a dict of %d items", (int)(N_DOUBLES + N_INTS + 1));
+        return NULL;
+    }
+    Rules r;
+    memset(&r, 0, sizeof r);
+    for (size_t i = 0; i < N_DOUBLES; i++) {
+        PyObject *v = PyDict_GetItemString(rules, DOUBLES[i]);
+        if (!v) return PyErr_Format(PyExc_KeyError, "rules: no %s", DOUBLES[i]);
+        *double_field(&r, i) = PyFloat_AsDouble(v);
+        if (PyErr_Occurred()) return NULL;
+    }
+    for (size_t i = 0; i < N_INTS; i++) {
+        PyObject *v = PyDict_GetItemString(rules, INTS[i]);
+        if (!v) return PyErr_Format(PyExc_KeyError, "rules: no %s", INTS[i]);
+        *int_field(&r, i) = (int)PyLong_AsLong(v);
+        if (PyErr_Occurred()) return NULL;
+    }
+    if (r.max_query_words < 1 || r.max_query_words > QUERY_ROOM)
+        return PyErr_Format(PyExc_ValueError, "rules: max_query_words from 1 to %d", QUERY_ROOM);
+    PyObject *weights = PyDict_GetItemString(rules, "weights");
+    if (!weights || !PyTuple_Check(weights) || PyTuple_GET_SIZE(weights) < 1 || PyTuple_GET_SIZE(weights) > WEIGHT_ROOM)
+        return PyErr_Format(PyExc_ValueError, "rules: weights, a tuple of 1 to %d floats", WEIGHT_ROOM);
+    r.weight_cap = (int)PyTuple_GET_SIZE(weights) - 1;
+    for (int i = 0; i <= r.weight_cap; i++) {
+        r.weights[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(weights, i));
+        if (PyErr_Occurred()) return NULL;
+    }
+    RULES = r;
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(rules_doc, "rules() -> dict\n\nThe numbers the bound computes with, as `configure` set them.");
+
+static PyObject *rules(PyObject *self, PyObject *unused) {
+    if (!configured) { PyErr_SetString(PyExc_RuntimeError, "_prefilter: configure() first"); return NULL; }
+    PyObject *out = PyDict_New(), *weights = PyTuple_New(RULES.weight_cap + 1);
+    if (!out || !weights) goto fail;
+    for (size_t i = 0; i < N_DOUBLES; i++) {
+        PyObject *v = PyFloat_FromDouble(*double_field(&RULES, i));
+        if (!v || PyDict_SetItemString(out, DOUBLES[i], v)) { Py_XDECREF(v); goto fail; }
+        Py_DECREF(v);
+    }
+    for (size_t i = 0; i < N_INTS; i++) {
+        PyObject *v = PyLong_FromLong(*int_field(&RULES, i));
+        if (!v || PyDict_SetItemString(out, INTS[i], v)) { Py_XDECREF(v); goto fail; }
+        Py_DECREF(v);
+    }
+    for (int i = 0; i <= RULES.weight_cap; i++) {
+        PyObject *v = PyFloat_FromDouble(RULES.weights[i]);
+        if (!v) goto fail;
+        PyTuple_SET_ITEM(weights, i, v);
+    }
+    if (PyDict_SetItemString(out, "weights", weights)) goto fail;
+    Py_DECREF(weights);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(weights);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"configure", configure, METH_O, configure_doc},
+    {"rules", rules, METH_NOARGS, rules_doc},
     {"bound", bound, METH_VARARGS, bound_doc},
     {"distance", py_distance, METH_VARARGS, distance_doc},
     {NULL, NULL, 0, NULL},
@@ -504,7 +597,4 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_prefilter", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__prefilter(void) {
-    for (int i = 0; i <= 8; i++) WEIGHT[i] = sqrt((double)i);
-    return PyModule_Create(&module);
-}
+PyMODINIT_FUNC PyInit__prefilter(void) { return PyModule_Create(&module); }

@@ -12,13 +12,14 @@ exact value when either side has no word left, else `max(aligned, joined) × f` 
 only when the word counts differ and `f` = 0.8 when the numbers differ, 1 otherwise; the same
 cases are decided here exactly, with the same code paths.
 
-*Words.* The similarity of a query word and a listed word is `token_similarity`'s, computed by
-`QueryBound._sims` rule by rule (same comparisons, same edits) from the listed word's skeleton
-as stored in the snapshot (`features.matching.skeletons`) instead of computing it; the listed
-word's name ids are looked up only when the query's word has some, as `token_similarity` does.
-`sim_bound`, used for the run-together form, is the same but grants the name-id rule ("Ted" /
-"Theodore": 0.9) whenever the query's side has name ids at all, so it is an upper bound. A
-pair whose words share a name-forming ending (rare) is handed to `token_similarity` itself.
+*Words.* The similarity of a query word and a listed word is `token_similarity`'s: its spelling
+rules are stated once, in `names.spelling_similarity`, which `QueryBound._sims` calls with the
+listed word's skeleton as stored in the snapshot (`features.matching.skeletons`) and exact down
+to the floor (below it, only that a pair does not reach the floor counts); the listed word's name
+ids are looked up only when the query's word has some, as `token_similarity` does. `sim_bound`,
+used for the run-together form, grants the name-id rule ("Ted" / "Theodore") whenever the
+query's side has name ids at all, so it is an upper bound. A pair whose words share a
+name-forming ending (rare) is handed to `token_similarity` itself (it reads the stems' name ids).
 
 *Alignment.* `_aligned` scores `Σ_pairs sim(i,j)·(w_i + w_j) / (Σ_paired w + cost·Σ_left w)`
 over disjoint pairs with `sim >= floor`, where `cost >= extra_cost`, and `cost = CONFLICT_COST`
@@ -51,43 +52,23 @@ from __future__ import annotations
 
 import heapq
 
-from rigour import env as rigour_env
-from rigour.text.distance import raw_levenshtein as _distance
-
-from features.matching.names import (_VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES,
-                                     ONE_SIDED_NUMBERS, PERSON_EXTRA_COST, PERSON_SCHEMAS, SAME_NAME_SIMILARITY,
-                                     TYPO_COST, NameKey, _edits, _numbers, _weight, name_ids, skeleton,
+from features.matching.names import (NameKey, _numbers, _weight, name_ids, skeleton, spelling_similarity,
                                      token_similarity)
+from features.matching.rules import (CONFLICT_COST, EPSILON, EXTRA_COST, FLOOR, GENERIC_WEIGHT, NAME_SUFFIXES,
+                                     ONE_SIDED_NUMBERS, PERSON_EXTRA_COST, PERSON_SCHEMAS, SAME_NAME_SIMILARITY,
+                                     length_weight)
 from features.matching.skeletons import parse
 
-EPSILON = 1e-9
-FLOOR = 0.6  # compare_names's default floor, which resolution uses
 _MAX_STEPS = 64
-_MAX_LENGTH = rigour_env.MAX_NAME_LENGTH
-# A pair whose lengths differ by more than this share of the longest cannot reach the floor by
-# spelling: 1 - TYPO_COST * share < FLOOR.
-_UNPAIRABLE_SHARE = (1.0 - FLOOR) / TYPO_COST
 
 
 def sim_bound(a: str, sa: str, b: str, sb: str, named_a: bool) -> float:
     """An upper bound on `token_similarity(a, b)`, given both skeletons and whether `a` has name
     ids; equal to it unless `a` has name ids (see the module's docstring)."""
-    if a == b:
-        return 1.0
-    if sa == sb:
-        return 0.95
-    la, lb = len(a), len(b)
-    short, long_ = (a, b) if la <= lb else (b, a)  # sorted((a, b), key=len), which is stable
-    if len(short) == 1:
-        return 0.85 if long_[0] == short else 0.0
-    if a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES):  # stems: the exact rule
+    if a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES):  # name ids of the stems: the exact rule
         return token_similarity(a, b)
-    edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(la, lb, len(sa), len(sb))
-    if len(short) >= 3 and long_.startswith(short):
-        edit = max(edit, 0.8)
-    if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
-        edit = max(edit, 0.85)
-    if edit < SAME_NAME_SIMILARITY and named_a:
+    edit = spelling_similarity(a, sa, b, sb)
+    if edit < SAME_NAME_SIMILARITY and named_a and len(a) > 1 and len(b) > 1:
         edit = SAME_NAME_SIMILARITY
     return edit
 
@@ -176,58 +157,22 @@ class QueryBound:
         return side
 
     def _sims(self, q: _Side, b: str, sb: str) -> tuple[float, ...]:
-        """`sim_bound` of listed word `b` (skeleton `sb`) with each query word: `sim_bound`
-        inlined, as this runs for every word pair of every candidate."""
-        lb = len(b)
-        lsb = len(sb)
+        """`token_similarity` of listed word `b` (skeleton `sb`) with each query word, exact where
+        it may reach `FLOOR` (below, only whether a pair reaches the floor counts), from the
+        listed word's stored skeleton; `b`'s name ids looked up only when the query word has some."""
         b_suffixed = b.endswith(NAME_SUFFIXES)
+        long_b = len(b) > 1
         out = []
         for i, a in enumerate(q.words):
-            if a == b:
-                out.append(1.0)
-                continue
-            sa = q.skeletons[i]
-            if sa == sb:
-                out.append(0.95)
-                continue
-            la = len(a)
-            if la == 1 or lb == 1:
-                short, long_ = (a, b) if la <= lb else (b, a)
-                out.append(0.85 if long_[0] == short else 0.0)
-                continue
             if b_suffixed and q.suffixed[i]:
                 out.append(token_similarity(a, b))
                 continue
-            longest = max(la, lb, len(sa), lsb)
-            if longest < _MAX_LENGTH and min(abs(la - lb), abs(len(sa) - lsb)) > _UNPAIRABLE_SHARE * longest:
-                # Both distances (of words rigour does not truncate) are at least the difference
-                # in length, so the edit similarity is below the floor whatever they are: only
-                # whether a pair reaches the floor counts below it, so its exact value does not.
-                edit = 1.0 - TYPO_COST * min(abs(la - lb), abs(len(sa) - lsb)) / longest
-            else:
-                # _edits, inlined: rigour's distance (no truncation below its maximum name
-                # length), a swap of two adjacent letters counted once.
-                d = _distance(a, b) if la < _MAX_LENGTH and lb < _MAX_LENGTH else _edits(a, b)
-                if d > 1:
-                    ds = _distance(sa, sb) if len(sa) < _MAX_LENGTH and lsb < _MAX_LENGTH else _edits(sa, sb)
-                    if d == 2 and la == lb:
-                        d = _edits(a, b)
-                    if ds == 2 and len(sa) == lsb:
-                        ds = _edits(sa, sb)
-                    d = min(d, ds)
-                edit = 1.0 - TYPO_COST * d / longest
-            if edit < 0.85:
-                short, long_ = (a, b) if la <= lb else (b, a)
-                if len(short) >= 3:
-                    if edit < 0.8 and long_.startswith(short):
-                        edit = 0.8
-                    if not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
-                        edit = 0.85
-            if edit < SAME_NAME_SIMILARITY:
+            edit = spelling_similarity(a, q.skeletons[i], b, sb, FLOOR)
+            if edit < SAME_NAME_SIMILARITY and long_b and len(a) > 1:
                 ids = q.named[i]
                 if ids is None:
                     ids = q.named[i] = self.lexicon.name_ids(a)
-                if ids and ids & self.lexicon.name_ids(b):  # token_similarity's rule; b's ids only when a has some
+                if ids and ids & self.lexicon.name_ids(b):  # token_similarity's rule
                     edit = SAME_NAME_SIMILARITY
             out.append(edit)
         return tuple(out)
@@ -268,7 +213,7 @@ class QueryBound:
                     best = s
                 if s > best_a[i]:
                     best_a[i] = s
-            hi = min(len(b), 8) ** 0.5
+            hi = length_weight(len(b))
             lo = hi if person else hi * GENERIC_WEIGHT
             if best >= FLOOR:
                 terms.append((best, lo, hi))

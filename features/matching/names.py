@@ -26,43 +26,17 @@ from rigour.text.distance import raw_levenshtein
 from rigour.text.translit import ascii_text
 
 from features.matching import translit_han
+from features.matching.rules import (ABRIDGED_LENGTH, ARTICLES, CONFLICT_COST, CONSONANT_KEY_LENGTH,
+                                     CONSONANTS_SIMILARITY, EXTRA_COST, EXTRA_LEGAL_FORMS, FLOOR, GENERIC_WEIGHT,
+                                     INITIAL_SIMILARITY, NAME_SUFFIXES, ONE_SIDED_NUMBERS, PATRONYMIC_PARTICLES,
+                                     PERSON_EXTRA_COST, PERSON_SCHEMAS, PREFIX_SIMILARITY, SAME_NAME_SIMILARITY,
+                                     SKELETON_SIMILARITY, STOPWORDS, TYPO_COST, length_weight)
 from features.matching.translit import ascii_word
 
-# The single score above which two names are taken to be the same party (see `name_eval`).
-MATCH_THRESHOLD = 0.83
-
-# Legal forms that rigour's table lacks or only knows in one script (checked against rigour
-# 2.6.1), in their ASCII transliteration so that every script is covered by one entry: Kazakh
-# TOO/ТОО and ЖШС (LLP), Kyrgyz ОсОО and ЖЧК, Uzbek MChJ/МЧЖ and XK, entrepreneurs IP/ИП/ЖК,
-# Ukrainian ТОВ and ПП, Russian ООО/ОАО/ЗАО/ПАО/АО, and English forms rigour keeps.
-EXTRA_LEGAL_FORMS = frozenset({
-    "too", "zhshs", "osoo", "zhchk", "mchj", "mchzh", "xk", "ip", "zhk", "tov", "pp", "chp",
-    "ooo", "oao", "zao", "pao", "ao", "jsc", "pjsc", "ojsc", "cjsc", "llc", "llp", "ltd",
-    "inc", "corp", "corporation", "company", "co", "incorporated", "limited", "plc",
-})
-STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und", "i", "y", "et"})
-PERSON_SCHEMAS = frozenset({"Person"})
-CONFLICT_COST = 1.5
-TYPO_COST = 1.0
-PERSON_EXTRA_COST = 0.3
-EXTRA_COST = 0.7
-GENERIC_WEIGHT = 0.5
-# The share of its words' score a name keeps when it has a number the other lacks ("Fund 2", "Fund").
-ONE_SIDED_NUMBERS = 0.8
 _GENERIC_SYMBOLS = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, SymbolCategory.ORG_CLASS})
 _NAME_SYMBOLS = frozenset({SymbolCategory.NAME, SymbolCategory.NICK})
-# Two words that rigour's name database (from Wikidata) files under one name ("Ted" and
-# "Theodore", "Sergejs" and "Sergey") are one name in two forms, whatever their spelling.
-SAME_NAME_SIMILARITY = 0.9
-# Words that say the next name is the father's ("Salman bin Muhammad") and articles that may
-# come between ("bin al-Din"); see `name_roles`.
-PATRONYMIC_PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", "walad"})
-ARTICLES = frozenset({"al", "el", "ad", "ud"})
 _PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ovna|evna|ichna)$")
 GIVEN, PATRONYMIC = "given", "patronymic"
-# Endings that form patronymics, clan and compound names from a stem ("Jónsdóttir", "Hamidullah",
-# "Shamsuddin", "Margoshvili"): two names sharing one differ only in their stems; see `_stems`.
-NAME_SUFFIXES = ("dottir", "ovich", "evich", "ovna", "evna", "ullah", "uddin", "shvili", "zadeh", "oglu", "enko")
 
 # Letters that look alike across Latin, Cyrillic and Greek, for names typed with mixed
 # keyboards or spoofed on purpose (Unicode's confusables, reduced to what occurs in names).
@@ -208,6 +182,10 @@ def skeleton(token: str) -> str:
     return token
 
 
+# Rigour compares this many letters of a word at most.
+_MAX_NAME_LENGTH = rigour_env.MAX_NAME_LENGTH
+
+
 def _levenshtein(a: str, b: str) -> int:
     """rigour's `levenshtein` without its memo: the same distance (its native function on the same
     truncated strings), but a cache miss there costs ~4 µs against 0.3 µs for the distance itself,
@@ -215,9 +193,6 @@ def _levenshtein(a: str, b: str) -> int:
     if a == b:
         return 0
     return raw_levenshtein(a[:_MAX_NAME_LENGTH], b[:_MAX_NAME_LENGTH])
-
-
-_MAX_NAME_LENGTH = rigour_env.MAX_NAME_LENGTH
 
 
 def _edits(a: str, b: str) -> int:
@@ -246,32 +221,63 @@ def _stems(a: str, b: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
-    """Similarity of two words in [0, 1]: spelling first, then the shapes names take when abridged.
+    """Similarity of two words in [0, 1]: spelling first (`spelling_similarity`), then whether
+    rigour's name database files both under one name (`SAME_NAME_SIMILARITY`)."""
+    edit = spelling_similarity(a, skeleton(a), b, skeleton(b))
+    if edit < SAME_NAME_SIMILARITY and len(a) > 1 and len(b) > 1:
+        a, b = _stems(a, b)
+        # `a` is the query's word in resolution, the same for every candidate, so its name ids are
+        # looked up (and cached) once; most words have none, which spares the lookup of `b`'s.
+        if (ids := name_ids(a)) and ids & name_ids(b):
+            edit = SAME_NAME_SIMILARITY
+    return edit
 
-    An initial ("v") matches the words it starts; a word without vowels ("mhmmd") matches a word
-    with those consonants; a truncated word ("alexa") matches its start, unless only the longer
-    is a patronymic: "Ivanov" is a surname, not "Ivanovich" cut short. These get less than a full
-    match, because they say less.
+
+_ABRIDGED_MOST = max(PREFIX_SIMILARITY, CONSONANTS_SIMILARITY)
+
+
+def spelling_similarity(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> float:
+    """The rules of `token_similarity` but the name ids', from both words and their skeletons:
+    the one statement of them in Python, which the bounds call too (`features.matching.bound`).
+
+    Equal spellings, then equal skeletons; an initial ("v") matches the words it starts; else
+    the edit distance of the words or of their skeletons, whichever is smaller (of their stems
+    when both end in one name-forming suffix, `_stems`), raised for the shapes names take when
+    abridged: a word without vowels ("mhmmd") matches a word with those consonants, a truncated
+    word ("alexa") its start, unless only the longer is a patronymic ("Ivanov" is a surname,
+    not "Ivanovich" cut short). These get less than a full match, because they say less.
+
+    Below `need`, the value returned is only an upper bound (words whose lengths alone keep them
+    apart are not compared letter by letter); at `need` or above, it is exact.
     """
     if a == b:
         return 1.0
-    sa, sb = skeleton(a), skeleton(b)
     if sa == sb:
-        return 0.95
-    short, long_ = sorted((a, b), key=len)
+        return SKELETON_SIMILARITY
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)  # sorted((a, b), key=len), which is stable
     if len(short) == 1:
-        return 0.85 if long_[0] == short else 0.0
-    a, b = _stems(a, b)
-    sa, sb = skeleton(a), skeleton(b)
-    edit = 1.0 - TYPO_COST * min(_edits(a, b), _edits(sa, sb)) / max(len(a), len(b), len(sa), len(sb))
-    if len(short) >= 3 and long_.startswith(short) and not _only_patronymic(long_, short):
-        edit = max(edit, 0.8)
-    if len(short) >= 3 and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
-        edit = max(edit, 0.85)
-    # `a` is the query's word in resolution, the same for every candidate, so its name ids are
-    # looked up (and cached) once; most words have none, which spares the lookup of `b`'s.
-    if edit < SAME_NAME_SIMILARITY and (ids := name_ids(a)) and ids & name_ids(b):
-        edit = SAME_NAME_SIMILARITY
+        return INITIAL_SIMILARITY if long_[0] == short else 0.0
+    stemmed = a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES)
+    if stemmed:
+        a, b = _stems(a, b)
+        sa, sb = skeleton(a), skeleton(b)
+    la, lb, lsa, lsb = len(a), len(b), len(sa), len(sb)
+    longest = max(la, lb, lsa, lsb)
+    gap = min(abs(la - lb), abs(lsa - lsb))
+    if need and longest < _MAX_NAME_LENGTH and gap > (1.0 - need) * longest / TYPO_COST:
+        # Both distances (of words rigour does not truncate) are at least the difference in
+        # length, so the similarity is below `need` whatever they are.
+        edit = 1.0 - TYPO_COST * gap / longest
+    else:
+        d = _edits(a, b)
+        if d > 1 or stemmed:  # else the skeletons' distance, at least 1 (they differ), cannot be smaller
+            d = min(d, _edits(sa, sb))
+        edit = 1.0 - TYPO_COST * d / longest
+    if edit < _ABRIDGED_MOST and len(short) >= ABRIDGED_LENGTH:
+        if edit < PREFIX_SIMILARITY and long_.startswith(short) and not _only_patronymic(long_, short):
+            edit = PREFIX_SIMILARITY
+        if edit < CONSONANTS_SIMILARITY and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+            edit = CONSONANTS_SIMILARITY
     return edit
 
 
@@ -349,7 +355,7 @@ def is_generic(token: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _weight(token: str, person: bool) -> float:
     """How much a word tells: longer words are rarer, but a long word is not worth many short ones."""
-    weight = min(len(token), 8) ** 0.5
+    weight = length_weight(len(token))
     return weight if person or not is_generic(token) else weight * GENERIC_WEIGHT
 
 
@@ -400,7 +406,7 @@ def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
 
 
 @lru_cache(maxsize=500_000)
-def compare_names(a: NameKey, b: NameKey, floor: float = 0.6, schema: str | None = None) -> float:
+def compare_names(a: NameKey, b: NameKey, floor: float = FLOOR, schema: str | None = None) -> float:
     """Similarity of two names in [0, 1]; `schema` ("Person", "Company"...) when known.
 
     Cached, like the alignment: a recurring party meets the same listed names again.
@@ -442,4 +448,4 @@ def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
     if len(token) < 2 or token.isdigit():
         return ()
     sk = skeleton(token) if sk is None else sk
-    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= 5 else (sk,)
+    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= CONSONANT_KEY_LENGTH else (sk,)

@@ -10,10 +10,11 @@ tight bound: it bounds our own scoring function.
 **Word pairs.** For a query word a and a listed word b, `token_similarity(a, b)` is at most
 `s = 1 - TYPO_COST·min(d(a, b), d(sa, sb)) / max(|a|, |b|, |sa|, |sb|)` where d is the
 optimal-string-alignment distance (at most Levenshtein's, and a swap of two adjacent letters
-is one edit in both: so at most `_edits`), raised to 0.8 when the shorter word (the query's
-on equal lengths) has 3 letters or more and starts the longer, to 0.85 when it is moreover
-the longer's consonants, to 0.85 for a one-letter word and to 0.9 when their name ids meet
-(rigour's given names, coded per snapshot by `features.matching.vocab`). Pairs of words with a
+is one edit in both: so at most `_edits`), raised to `PREFIX_SIMILARITY` when the shorter word
+(the query's on equal lengths) has `ABRIDGED_LENGTH` letters or more and starts the longer, to
+`CONSONANTS_SIMILARITY` when it is moreover the longer's consonants, to `INITIAL_SIMILARITY` for
+a one-letter word and to `SAME_NAME_SIMILARITY` when their name ids meet (rigour's given names,
+coded per snapshot by `features.matching.vocab`); every number from `features.matching.rules`. Pairs of words with a
 name-forming ending (`token_similarity` compares their stems), words outside ASCII or longer
 than rigour compares get 1.
 
@@ -30,7 +31,7 @@ names' pairable words, are paired on either side: of the name with more, only it
 what rules out a long query against a short name).
 Names of different word counts are also compared run together: that similarity is bounded
 as a pair of words is (the listed name's run-together skeleton is the end of its line in
-`features.matching.skeletons`), except that it is raised to 0.9 when rigour knows both names' words
+`features.matching.skeletons`), except that it is raised to `SAME_NAME_SIMILARITY` when rigour knows both names' words
 run together as given names (the listed one's known from the snapshot, the query's looked up
 only when that decides).
 
@@ -51,18 +52,14 @@ from __future__ import annotations
 import numpy as np
 from rigour import env as rigour_env
 
-from features.matching._prefilter import bound
-from features.matching.bound import EPSILON, FLOOR
-from features.matching.names import (_VOWELS, CONFLICT_COST, EXTRA_COST, GENERIC_WEIGHT, NAME_SUFFIXES,
-                                     ONE_SIDED_NUMBERS, PERSON_EXTRA_COST, SAME_NAME_SIMILARITY, TYPO_COST, NameKey,
-                                     skeleton)
+from features.matching import _prefilter
+from features.matching.names import _VOWELS, NameKey, skeleton
+from features.matching.rules import C_RULES, EPSILON, MAX_QUERY_WORDS, NAME_SUFFIXES, SAME_NAME_SIMILARITY
 from features.matching.vocab import DIGITS, PERSON, ROMAN, NameVocab, WordFacts
 
 if rigour_env.MAX_NAME_LENGTH != 384:
     raise ImportError("features/matching/_prefilter.c bounds words up to rigour's MAX_NAME_LENGTH, 384")
-MAX_QUERY_WORDS = 32  # as in _prefilter.c: the words of a query that resolution compares (`resolve._by_name`)
-_PARAMS = (TYPO_COST, FLOOR, SAME_NAME_SIMILARITY, GENERIC_WEIGHT, ONE_SIDED_NUMBERS, CONFLICT_COST, EXTRA_COST,
-           PERSON_EXTRA_COST, EPSILON)
+_prefilter.configure(C_RULES)  # every number the C code computes with, from the rulebook
 
 
 class _Words:
@@ -109,7 +106,7 @@ def loose_upper(query: LooseQuery, names: np.ndarray, threshold: float) -> list[
 
 def _upper(vocab: NameVocab, words: _Words, names: np.ndarray, threshold: float) -> list[float]:
     """`_prefilter.bound` of one list of the query's words, its given-name cases settled."""
-    uppers = bound(names, vocab.arrays, words.arrays, (*_PARAMS, threshold))
+    uppers = _prefilter.bound(names, vocab.arrays, words.arrays, threshold)
     if uppers and min(uppers) < 0:  # another word count, below the threshold but for given names
         named = bool(vocab.name_ids(words.joined))  # see `_prefilter.bound`
         for i in [i for i, upper in enumerate(uppers) if upper < 0]:

@@ -43,8 +43,9 @@ import numpy as np
 
 from features.hashing import key64
 from features.matching._blocking import locate
-from features.matching.names import (_ROMAN, _VOWELS, GENERIC_WEIGHT, NAME_SUFFIXES, NO_NAME_IDS, PERSON_SCHEMAS,
-                                     _weight, is_generic, name_ids, skeleton, word_block_keys)
+from features.matching.names import (_ROMAN, _VOWELS, NO_NAME_IDS, _weight, is_generic, name_ids, skeleton,
+                                     word_block_keys)
+from features.matching.rules import GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_SCHEMAS, WEIGHT_CAP, WEIGHT_POWER
 from features.matching.skeletons import TABLE as SKELETONS
 from features.matching.skeletons import parse
 from features.stringtable import StringTable
@@ -161,7 +162,8 @@ class NameVocab:
         self.skeletons = (directory / "vocab_skeleton.txt").read_text(encoding="utf-8").split("\n")
         flags = self.flags = load("vocab_flags")
         # Each word's weight in `compare_names` (`_weight`), by whether the name is a person's.
-        full = np.sqrt(np.minimum(np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words)), 8))
+        lengths = np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words))
+        full = np.minimum(lengths, WEIGHT_CAP) ** WEIGHT_POWER  # `rules.length_weight`, for every word at once
         full = full[: len(flags)]  # "".split() is [""]: no words
         self.weights = {True: full, False: np.where((flags & GENERIC) != 0, full * GENERIC_WEIGHT, full)}
         self.index = {word: i for i, word in enumerate(self.words)}

@@ -17,6 +17,7 @@ import numpy as np
 
 from features.bulk import gc_paused
 from features.lists.entities import Deletion, Entity, Link, Record
+from features.matching.rules import MAX_POSTING
 from features.matching.skeletons import write_name_skeletons
 from features.matching.vocab import write_name_vocab
 from features.snapshot.graph import build_edges, nearest_sanctioned
@@ -26,13 +27,12 @@ from features.stringtable import write_packed, write_strings
 FORMAT = 10  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
 # 6: the names' vocabulary (features.matching.vocab); 7: its non-ASCII flag; 8: its word and name records; 9: bitmaps
 # of the common blocking keys, where each vocabulary word's blocking keys are, a name record's person bit; 10: named sources, each with its as-of date
-# A blocking key shared by more names than this ("trading", "group") brings no candidates when a
-# rarer key is there, only counts for those it brings (`Snapshot.candidate_names`): a query never
-# scans a large part of the list. Such keys' names are also kept as bitmaps (`_bitmaps`).
-MAX_POSTING = 5_000
+# A blocking key shared by more than `rules.MAX_POSTING` names ("trading", "group") brings no
+# candidates when a rarer key is there, only counts for those it brings (`Snapshot.candidate_names`):
+# a query never scans a large part of the list. Such keys' names are also kept as bitmaps (`_bitmaps`).
 # Distances are kept up to this many links; the service's max_hops setting cuts below it.
 MAX_HOPS_STORED = 6
-__all__ = ["EPOCH", "FORMAT", "MAX_POSTING", "UNKNOWN_DATE", "build_snapshot", "collect"]
+__all__ = ["EPOCH", "FORMAT", "UNKNOWN_DATE", "build_snapshot", "collect"]
 
 
 def _merge(into: Entity, other: Entity) -> None:

@@ -13,14 +13,14 @@ import numpy as np
 from features.hashing import key64
 from features.matching._blocking import find, select_names
 from features.matching.names import NameKey, block_keys
+from features.matching.rules import CANDIDATES, MAX_POSTING
 from features.matching.skeletons import TABLE
 from features.matching.vocab import NameVocab
-from features.snapshot.build import EPOCH, FORMAT, MAX_POSTING, UNKNOWN_DATE
+from features.snapshot.build import EPOCH, FORMAT, UNKNOWN_DATE
 from features.snapshot.graph import link_type, phrase
 from features.snapshot.meta import check_meta, read_meta
 from features.stringtable import StringTable
 
-CANDIDATES = 25
 # Results kept per function by `Snapshot.memo`.
 MEMO_SIZE = 100_000
 

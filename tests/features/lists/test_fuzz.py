@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from features.lists import ListFormatError, get_format, read_list
 from features.lists.entities import Entity
 from features.lists.limits import MAX_CSV_FIELD_CHARS, MAX_NAME_CHARS, entity_problem
-from features.matching.names import MATCH_THRESHOLD
+from features.matching.rules import MATCH_THRESHOLD
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot.build import build_snapshot

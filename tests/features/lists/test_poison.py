@@ -17,7 +17,7 @@ from features.lists import read_list
 from features.lists.entities import Entity
 from features.lists.limits import MAX_CSV_FIELD_CHARS, MAX_NAME_CHARS, MAX_RECORD_BYTES, MAX_VALUES
 from features.lists.ofac_remarks import parse_remarks
-from features.matching.names import MATCH_THRESHOLD
+from features.matching.rules import MATCH_THRESHOLD
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot.build import build_snapshot

@@ -19,8 +19,9 @@ import pytest
 from features.lists.entities import Entity
 from features.matching.bound import QueryBound, max_ratio, sim_bound
 from features.matching.evaluate import read_pairs
-from features.matching.names import (_SKELETON_RULES, MATCH_THRESHOLD, NameKey, compare_names, name_ids, name_key,
-                                     skeleton, token_similarity)
+from features.matching.names import (_SKELETON_RULES, NameKey, compare_names, name_ids, name_key, skeleton,
+                                     token_similarity)
+from features.matching.rules import MATCH_THRESHOLD
 from features.matching.skeletons import _lines, listed_skeletons, parse
 from features.resolve import Resolution, _by_name
 from features.snapshot.build import build_snapshot

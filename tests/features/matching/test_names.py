@@ -9,7 +9,8 @@ from rigour.text.translit import ascii_text
 
 from features.matching import names
 from features.matching.evaluate import evaluate_pairs, evaluate_screening, read_pairs
-from features.matching.names import MATCH_THRESHOLD, block_keys, compare_names, name_key
+from features.matching.names import block_keys, compare_names, name_key
+from features.matching.rules import MATCH_THRESHOLD
 from features.matching.translit import ascii_word
 
 NAME_DATA = (Path(__file__).resolve().parents[3] / "../shared/data/external/name-matching").resolve()

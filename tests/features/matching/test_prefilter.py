@@ -18,8 +18,9 @@ import pytest
 from features.lists.entities import Entity
 from features.matching._prefilter import distance
 from features.matching.evaluate import read_pairs
-from features.matching.names import MATCH_THRESHOLD, NameKey, _weight, compare_names, name_ids, name_key, skeleton
+from features.matching.names import NameKey, _weight, compare_names, name_ids, name_key, skeleton
 from features.matching.prefilter import LooseQuery, loose_upper
+from features.matching.rules import MATCH_THRESHOLD
 from features.matching.skeletons import listed_skeletons, parse
 from features.matching.vocab import (ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, JOINED_NAMED, NAMED, NUMBERED,
                                      PERSON, ROMAN, SUFFIXED, VOWELLESS, word_flags)

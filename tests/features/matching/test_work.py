@@ -20,8 +20,9 @@ from features import resolve
 from features.lists.entities import Entity
 from features.matching import bound as name_bound
 from features.matching.bound import QueryBound, max_ratio
-from features.matching.names import MATCH_THRESHOLD, NameKey, compare_names, name_key
-from features.matching.prefilter import MAX_QUERY_WORDS, LooseQuery, loose_upper
+from features.matching.names import NameKey, compare_names, name_key
+from features.matching.prefilter import LooseQuery, loose_upper
+from features.matching.rules import MATCH_THRESHOLD, MAX_QUERY_WORDS
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
 from tests.features.matching import name_gen

@@ -5,7 +5,8 @@ import pytest
 
 from features import resolve
 from features.lists import read_list
-from features.matching.names import MATCH_THRESHOLD, block_keys, name_key
+from features.matching.names import block_keys, name_key
+from features.matching.rules import MATCH_THRESHOLD
 from features.resolve import resolve_party
 from features.shipment import Party
 from features.snapshot.build import build_snapshot
