@@ -4,7 +4,7 @@
 
 Builds a snapshot of the UK FCDO list and the OFAC SDN set into a temporary directory, then
 times, per call: `name_key` of a name never seen before, `compare_names` of a query and a listed
-name with the matcher's caches empty, and `resolve_party` of new queries (perturbed listed names
+name with the matcher's caches empty, and `Resolver.resolve` of new queries (perturbed listed names
 and unrelated company names) with warm caches for the listed side, as in a running service,
 and once more for the same queries (the parties of a trade recur). The last line holds the
 figures as `name=value` pairs, in microseconds.
@@ -24,7 +24,7 @@ import numpy as np
 from features.lists import read_list
 from features.matching.names import compare_names, name_key
 from features.matching.rules import MATCH_THRESHOLD
-from features.resolve import resolve_party
+from features.resolve import Resolver
 from features.shipment import Party
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
@@ -139,15 +139,16 @@ def main() -> None:
         parties = [Party("consignee", n) for n in names]
         warm = [Party("consignee", typo(n, rng)) for n in names[: len(names) // 4]]
         clear_name_caches()
+        resolver = Resolver(snapshot, MATCH_THRESHOLD)
         for party in warm:
-            resolve_party(party, snapshot, MATCH_THRESHOLD)
-        new = timed([lambda p=p: resolve_party(p, snapshot, MATCH_THRESHOLD) for p in parties])
-        again = timed([lambda p=p: resolve_party(p, snapshot, MATCH_THRESHOLD) for p in parties])
+            resolver.resolve(party)
+        new = timed([lambda p=p: resolver.resolve(p) for p in parties])
+        again = timed([lambda p=p: resolver.resolve(p) for p in parties])
         figures |= percentiles("resolve_new", new) | percentiles("resolve_repeat", again)
         if args.resolutions:
-            args.resolutions.write_text("".join(f"{p.name!r}\t{resolve_party(p, snapshot, MATCH_THRESHOLD)!r}\n"
+            args.resolutions.write_text("".join(f"{p.name!r}\t{resolver.resolve(p)!r}\n"
                                                 for p in warm + parties))
-        resolved = sum(resolve_party(p, snapshot, MATCH_THRESHOLD) is not None for p in parties[: len(parties) // 2])
+        resolved = sum(resolver.resolve(p) is not None for p in parties[: len(parties) // 2])
         figures["perturbed_resolved_share"] = resolved / (len(parties) // 2)
 
     print(figures_line(figures))

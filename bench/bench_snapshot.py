@@ -32,7 +32,7 @@ from features.identifiers import normalize_identifier
 from features.lists import read_list
 from features.matching.names import name_key, warm_up
 from features.matching.rules import MATCH_THRESHOLD
-from features.resolve import resolve_party
+from features.resolve import Resolver
 from features.shipment import Party
 from features.snapshot import build as snapshot_build
 from features.snapshot.reader import Snapshot
@@ -163,10 +163,11 @@ def resolution(snapshot: Snapshot, parties: list[Party], resolutions: Path | Non
         return times
 
     name_key.cache_clear()
-    cold = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties, "resolve_cold_cpu")
+    resolver = Resolver(snapshot, MATCH_THRESHOLD)
+    cold = clock(resolver.resolve, parties, "resolve_cold_cpu")
     if resolutions:
         resolutions.write_text("".join(f"{p!r}\t{r!r}\n" for p, r in zip(parties, results)))
-    warm = clock(lambda p: resolve_party(p, snapshot, MATCH_THRESHOLD), parties)
+    warm = clock(resolver.resolve, parties)
     name_key.cache_clear()
     keying = clock(lambda p: name_key(p.name), parties)
     lookup = clock(lambda p: snapshot.name_candidates(name_key(p.name)), parties)
@@ -194,8 +195,9 @@ def measure(directory: Path, count: int, seed: int, resolutions: Path | None = N
         read, write = os.pipe()
         if os.fork() == 0:
             os.close(read)
+            resolver = Resolver(snapshot, MATCH_THRESHOLD)
             for party in queries(snapshot, count, seed + 10 + worker):
-                resolve_party(party, snapshot, MATCH_THRESHOLD)
+                resolver.resolve(party)
             os.write(write, json.dumps(smaps()).encode())
             os._exit(0)
         os.close(write)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from features.hs import hs6_of
 from features.reference import ChplEntry, Reference
-from features.resolve import Resolution, party_key, resolve_party
+from features.resolve import Resolution, Resolver, party_key
 from features.shipment import Item, Party, Shipment
-from features.snapshot.reader import Snapshot
 
 # (party key, entity id) -> the clearance: who cleared the pair, when, from which alert.
 Cleared = Mapping[tuple[str, str], dict]
@@ -54,10 +53,11 @@ def _item(item: Item, reference: Reference) -> ItemFacts:
     return ItemFacts(item, hs6, hs6 in reference.hs6, reference.chpl.get(hs6), reference.uav.get(hs6))
 
 
-def _party(party: Party, snapshot: Snapshot, threshold: float, max_hops: int, cleared: Cleared) -> PartyFacts:
-    resolution = resolve_party(party, snapshot, threshold)
+def _party(party: Party, resolver: Resolver, max_hops: int, cleared: Cleared) -> PartyFacts:
+    resolution = resolver.resolve(party)
     if resolution is None:
         return PartyFacts(party, None, None, None)
+    snapshot = resolver.snapshot
     hops = snapshot.hops(resolution.row)
     linked = hops is not None and 0 < hops <= max_hops
     if cleared and hops is not None and hops <= max_hops:
@@ -70,13 +70,14 @@ def _party(party: Party, snapshot: Snapshot, threshold: float, max_hops: int, cl
                       tuple(snapshot.path(resolution.row)) if linked else ())
 
 
-def gather_facts(shipment: Shipment, reference: Reference, snapshot: Snapshot, *,
-                 match_threshold: float, max_hops: int, cleared: Cleared | None = None) -> Facts:
-    """`cleared`: the (party key, entity id) pairs the caller's tenant cleared, with who and when."""
+def gather_facts(shipment: Shipment, reference: Reference, resolver: Resolver, *,
+                 max_hops: int, cleared: Cleared | None = None) -> Facts:
+    """`resolver`: the parties' resolution against one snapshot at one match threshold; `cleared`:
+    the (party key, entity id) pairs the caller's tenant cleared, with who and when."""
     return Facts(
         shipment,
         reference,
         tuple(_item(item, reference) for item in shipment.items),
-        tuple(_party(p, snapshot, match_threshold, max_hops, cleared) for p in shipment.parties),
+        tuple(_party(p, resolver, max_hops, cleared) for p in shipment.parties),
         max_hops,
     )

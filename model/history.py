@@ -20,6 +20,7 @@ import pandas as pd
 from features.facts import gather_facts
 from features.identifiers import normalize_identifier
 from features.reference import Reference
+from features.resolve import Resolver
 from features.shipment import Item, Party, Shipment
 from features.signals import SIGNAL_NAMES, Value, compute_signals
 from features.snapshot.reader import Snapshot
@@ -175,9 +176,9 @@ def load_history(files: Sequence[Path], mapping: Mapping, reference: Reference, 
     shipments = _shipments(mapping, data, dates)
     usable = set(available_signals(mapping))
     signals = []
+    resolver = Resolver(snapshot, match_threshold)
     for shipment in shipments:
-        computed = compute_signals(gather_facts(shipment, reference, snapshot, match_threshold=match_threshold,
-                                                max_hops=max_hops))
+        computed = compute_signals(gather_facts(shipment, reference, resolver, max_hops=max_hops))
         signals.append({k: v if k in usable else Value(None) for k, v in computed.items()})
     spec = FeatureSpec.for_mapping(mapping)
     extra_columns = [c for c in spec.categorical + spec.numeric if c in data]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from features.facts import Cleared, gather_facts
 from features.reference import Reference
+from features.resolve import Resolver
 from features.shipment import Shipment
 from features.signals import Value, compute_signals
 from features.snapshot.reader import Snapshot
@@ -42,16 +43,19 @@ class Bands:
 
 
 class Scorer:
-    """Everything needed to score: reference data, a lists snapshot, a model and the thresholds."""
+    """Everything needed to score: reference data, a resolver over a lists snapshot (which holds
+    the match threshold and the memo of resolved parties), a model and the thresholds."""
 
-    def __init__(self, reference: Reference, snapshot: Snapshot, model: Model, *,
-                 bands: Bands, match_threshold: float, max_hops: int):
-        self.reference, self.snapshot, self.model = reference, snapshot, model
-        self.bands, self.match_threshold, self.max_hops = bands, match_threshold, max_hops
+    def __init__(self, reference: Reference, resolver: Resolver, model: Model, *, bands: Bands, max_hops: int):
+        self.reference, self.resolver, self.model = reference, resolver, model
+        self.bands, self.max_hops = bands, max_hops
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.resolver.snapshot
 
     def signals(self, shipment: Shipment, cleared: Cleared | None = None) -> dict[str, Value]:
-        facts = gather_facts(shipment, self.reference, self.snapshot,
-                             match_threshold=self.match_threshold, max_hops=self.max_hops, cleared=cleared)
+        facts = gather_facts(shipment, self.reference, self.resolver, max_hops=self.max_hops, cleared=cleared)
         return compute_signals(facts)
 
     def assess(self, shipments: list[Shipment], cleared: Cleared | None = None) -> list[Assessment]:

@@ -18,6 +18,7 @@ import numpy as np
 from features.facts import gather_facts
 from features.lists import read_list
 from features.reference import Reference
+from features.resolve import Resolver
 from features.signals import compute_signals
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
@@ -47,10 +48,9 @@ def simulated_set(reference: Reference, config: SimulationConfig, *, match_thres
         shipments, labels = simulate(config, reference, registry)
         (Path(tmp) / "snapshot").mkdir()
         build_snapshot(read_list(registry, "ftm"), Path(tmp) / "snapshot", [])
-        snapshot = Snapshot(Path(tmp) / "snapshot")
         progress("computing signals with the feature builder")
-        X = to_matrix(compute_signals(gather_facts(s, reference, snapshot, match_threshold=match_threshold,
-                                                   max_hops=max_hops)) for s in shipments)
+        resolver = Resolver(Snapshot(Path(tmp) / "snapshot"), match_threshold)
+        X = to_matrix(compute_signals(gather_facts(s, reference, resolver, max_hops=max_hops)) for s in shipments)
     y = np.asarray(labels, dtype=int)
     digest = hashlib.sha256(X.tobytes() + y.tobytes()).hexdigest()
     return SimulatedSet(X, y, np.array([s.date for s in shipments], dtype="datetime64[D]"), digest)

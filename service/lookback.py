@@ -40,6 +40,7 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from features.matching import names
 from features.reference import Reference
+from features.resolve import Resolver
 from features.snapshot.reader import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_card, load_model
 from model.scorer import Bands, Scorer
@@ -257,9 +258,9 @@ def _scorer(job: Job) -> Scorer:
             home = Home(Settings(home=Path(job.home)))
             model, _card = load_model(home.models.path(job.model_version))
             _scorers.clear()
-            _scorers[key] = Scorer(_reference[0], Snapshot(home.lists.path(job.lists_version)), model,
-                                   bands=Bands(job.band_medium, job.band_high),
-                                   match_threshold=job.match_threshold, max_hops=job.max_hops)
+            resolver = Resolver(Snapshot(home.lists.path(job.lists_version)), job.match_threshold)
+            _scorers[key] = Scorer(_reference[0], resolver, model, bands=Bands(job.band_medium, job.band_high),
+                                   max_hops=job.max_hops)
         return _scorers[key]
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from features.resolve import Resolution, party_key, resolve_party
+from features.resolve import Resolution, Resolver, party_key
 from features.shipment import Party
 from features.snapshot.diff import delta_index, designated, flagged_changes
 from features.snapshot.reader import Snapshot, SnapshotError
@@ -163,8 +163,10 @@ class Rescreener:
             with self.db.engine.connect() as connection:
                 cleared = active_clearances(connection)
             position = run["next_party"]
+            resolver = Resolver(new, s.match_threshold)
+            delta_resolver = delta and Resolver(delta, s.match_threshold * DELTA_SLACK)
             while chunk := self.index.parties(position, CHUNK):
-                hits = self._hits(chunk, delta, new, full)
+                hits = self._hits(chunk, delta_resolver, resolver, full)
                 result.flagged += len(hits)
                 with self.db.engine.begin() as connection:
                     rows = self._alerts(connection, hits, new, run, since, cleared)
@@ -181,18 +183,17 @@ class Rescreener:
             write_state(connection, "screened_version", active)
         return result
 
-    def _hits(self, chunk: list[tuple[str, Party]], delta: Snapshot | None, new: Snapshot,
+    def _hits(self, chunk: list[tuple[str, Party]], delta: Resolver | None, new: Resolver,
               full: set[str] | None) -> dict[str, tuple[Resolution, int]]:
         """The parties of `chunk` that now resolve within max_hops of a sanctioned entity: of those
-        in `full` (None: all) and those matching an entity of `delta`."""
-        threshold, max_hops = self.settings.match_threshold, self.settings.max_hops
+        in `full` (None: all) and those matching an entity of `delta` (at a slacker threshold)."""
+        max_hops = self.settings.max_hops
         hits = {}
         for key, party in chunk:
-            if full is not None and key not in full and (
-                    delta is None or resolve_party(party, delta, threshold * DELTA_SLACK) is None):
+            if full is not None and key not in full and (delta is None or delta.resolve(party) is None):
                 continue
-            resolution = resolve_party(party, new, threshold)
-            hops = None if resolution is None else new.hops(resolution.row)
+            resolution = new.resolve(party)
+            hops = None if resolution is None else new.snapshot.hops(resolution.row)
             if hops is not None and hops <= max_hops:
                 hits[key] = (resolution, hops)
         return hits

@@ -23,6 +23,7 @@ from typing import Any
 
 from features.bulk import freeze_after_full_collections, freeze_long_lived
 from features.reference import Reference
+from features.resolve import Resolver
 from features.snapshot.reader import Snapshot, SnapshotError
 from model.persist import ModelFileError, load_model
 from model.scorer import Bands, Scorer
@@ -85,21 +86,23 @@ class Runtime:
         """Switch the lists and the model each to what its pointer names, if that loads; whether
         the state changed."""
         state = self._state
-        served_lists = state and (state.lists_version, state.scorer.snapshot)
+        served_lists = state and (state.lists_version, state.scorer.resolver)  # its memo kept across model switches
         served_model = state and (state.model_version, (state.scorer.model, state.model_card))
-        lists, refused_lists = self._pick("lists", self.home.lists, served_lists, Snapshot)
+        lists, refused_lists = self._pick("lists", self.home.lists, served_lists, self._resolver)
         model, refused_model = self._pick("model", self.home.models, served_model, load_model)
         self._failed = (refused_lists or (lists and lists[0]), refused_model or (model and model[0])) \
             if refused_lists or refused_model else None
         if lists is None or model is None or (lists is served_lists and model is served_model):
             return False
-        (lists_version, snapshot), (model_version, (loaded, card)) = lists, model
+        (lists_version, resolver), (model_version, (loaded, card)) = lists, model
         s = self.settings
-        scorer = Scorer(self.reference, snapshot, loaded, bands=Bands(s.band_medium, s.band_high),
-                        match_threshold=s.match_threshold, max_hops=s.max_hops)
+        scorer = Scorer(self.reference, resolver, loaded, bands=Bands(s.band_medium, s.band_high), max_hops=s.max_hops)
         self._state = State(scorer, lists_version, model_version, card)
         log.info("serving lists %s with model %s", lists_version, model_version)
         return True
+
+    def _resolver(self, path: Path) -> Resolver:
+        return Resolver(Snapshot(path), self.settings.match_threshold)
 
     def _pick(self, kind: str, registry: Registry, served: tuple[str, Any] | None,
               load: Callable[[Path], Any]) -> tuple[tuple[str, Any] | None, str | None]:

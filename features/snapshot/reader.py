@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
-from functools import cached_property, lru_cache, partial
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,6 @@ from features.snapshot.meta import check_meta, read_meta
 from features.stringtable import StringTable
 
 # Results kept per function by `Snapshot.memo`.
-MEMO_SIZE = 100_000
 
 
 class SnapshotError(RuntimeError):
@@ -56,7 +54,6 @@ class Snapshot:
             self.vocab = NameVocab(self.directory, load, self._skeletons, self._block[0])
         except (OSError, ValueError, KeyError) as exc:
             raise SnapshotError(f"{directory}: not a readable snapshot ({exc})") from exc
-        self._memo: dict[Callable, Callable] = {}
 
     @cached_property
     def version(self) -> str:
@@ -64,17 +61,6 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.sanctioned)
-
-    def memo(self, func: Callable) -> Callable:
-        """`func(self, *args)` as a function of `args`, its latest `MEMO_SIZE` results kept.
-
-        For what depends only on this snapshot and hashable arguments, such as the resolution of
-        a party: the parties of a trade recur from shipment to shipment. The cache lives and dies
-        with the snapshot, so a swapped-in snapshot starts empty.
-        """
-        if func not in self._memo:
-            self._memo[func] = lru_cache(maxsize=MEMO_SIZE)(partial(func, self))
-        return self._memo[func]
 
     def record(self, row: int) -> dict:
         return json.loads(self.record_text(row))

@@ -7,7 +7,7 @@ import pytest
 from features import signals as S
 from features.facts import Facts, ItemFacts, PartyFacts, gather_facts
 from features.lists import read_list
-from features.resolve import Resolution
+from features.resolve import Resolution, Resolver
 from features.shipment import Item
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
@@ -85,7 +85,7 @@ def test_the_table_on_the_network(reference, tmp_path):
     build_snapshot(read_list(EXAMPLES / "network.ftm.jsonl"), tmp_path, [])
     snapshot = Snapshot(tmp_path)
     ship = make_shipment(parties=(party("consignee", "TOO Aspan Arba", "KZ"), party("shipper", "Rheinland Elektronik GmbH", "DE")))
-    values = S.compute_signals(gather_facts(ship, reference, snapshot, match_threshold=0.85, max_hops=3))
+    values = S.compute_signals(gather_facts(ship, reference, Resolver(snapshot, 0.85), max_hops=3))
     assert set(values) == set(S.SIGNAL_NAMES)
     assert values["sanctioned_proximity"].value == 3  # one link: shares the sanctioned company's address
     assert values["consignee_age_days"].evidence["source"] == "registry:t-kz-aa"

@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from features.identifiers import normalize_identifier
+from features.resolve import Resolver
 from features.shipment import Item, Party, Shipment
+from model.history_model import HistoryModel
 from model.mapping import load_mapping
 from model.scorer import Bands, Scorer
 from model.spec import FeatureSpec
-from model.history_model import HistoryModel
 from model.train_history import train_on_history
 from tests.model.conftest import KOREAN, ROOT
 
@@ -47,7 +48,7 @@ def _wire(buyer_id: str, hs: str, destination: str) -> Shipment:
 
 def test_scorer_scores_wire_shipments_with_a_history_model(trained, reference, snapshot):
     model, _ = trained
-    scorer = Scorer(reference, snapshot, model, bands=Bands(0.3, 0.6), match_threshold=0.9, max_hops=2)
+    scorer = Scorer(reference, Resolver(snapshot, 0.9), model, bands=Bands(0.3, 0.6), max_hops=2)
     shipments = [_wire("NEWBUYER", "940360", "DE"), _wire("NEWBUYER", "854231", "KZ")]
     plain, risky = scorer.assess(shipments)
     assert risky.score > plain.score
@@ -85,5 +86,5 @@ def test_a_model_of_signals_alone_reads_a_matrix_as_it_reads_a_frame(trained, sy
     for got, want in zip(model.explain(matrix), model.explain(frame)):
         np.testing.assert_array_equal(got, want)
     shipments = [_wire("NEWBUYER", "854231", "KZ")]
-    [assessed] = Scorer(reference, snapshot, model, bands=Bands(0.3, 0.6), match_threshold=0.9, max_hops=2).assess(shipments)
+    [assessed] = Scorer(reference, Resolver(snapshot, 0.9), model, bands=Bands(0.3, 0.6), max_hops=2).assess(shipments)
     np.testing.assert_allclose(assessed.score, model.predict_proba(spec.frame(shipments, [assessed.signals]))[0, 1])

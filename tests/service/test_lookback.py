@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service import lookback
 from service.app import create_app

@@ -26,7 +26,7 @@ from features.lists import ListFormatError, get_format, read_list
 from features.lists.entities import Entity
 from features.lists.limits import MAX_CSV_FIELD_CHARS, MAX_NAME_CHARS, entity_problem
 from features.matching.rules import MATCH_THRESHOLD
-from features.resolve import resolve_party
+from features.resolve import Resolver
 from features.shipment import Party
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
@@ -150,7 +150,7 @@ def warmed(tmp_path_factory):
     """A first build and resolution, which load the name tables (seconds): not a file's cost."""
     directory = tmp_path_factory.mktemp("warm")
     build_snapshot([Entity(id="e", schema="Company", names=["Aspan Arba ТОО 中国"], source="x")], directory, [])
-    resolve_party(Party("consignee", "Aspan Arba", "KZ"), Snapshot(directory), MATCH_THRESHOLD)
+    Resolver(Snapshot(directory), MATCH_THRESHOLD).resolve(Party("consignee", "Aspan Arba", "KZ"))
 
 
 @BY_SEED
@@ -167,8 +167,8 @@ def test_a_snapshot_of_what_a_mutated_list_gives_answers_its_names(fmt, name, se
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir()
     build_snapshot(records, directory, [])
-    snapshot = Snapshot(directory)
+    resolver = Resolver(Snapshot(directory), MATCH_THRESHOLD)
     for entity in [r for r in records if isinstance(r, Entity)][:5]:
         for query in {n[:300] for n in entity.names[:3]}:
             if query.isprintable() and re.search(r"\w", query):
-                resolve_party(Party("consignee", query, entity.countries[0] if entity.countries else None), snapshot, MATCH_THRESHOLD)
+                resolver.resolve(Party("consignee", query, entity.countries[0] if entity.countries else None))

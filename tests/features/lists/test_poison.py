@@ -18,7 +18,7 @@ from features.lists.entities import Entity
 from features.lists.limits import MAX_CSV_FIELD_CHARS, MAX_NAME_CHARS, MAX_RECORD_BYTES, MAX_VALUES
 from features.lists.ofac_remarks import parse_remarks
 from features.matching.rules import MATCH_THRESHOLD
-from features.resolve import resolve_party
+from features.resolve import Resolver
 from features.shipment import Party
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
@@ -223,9 +223,10 @@ def test_a_snapshot_of_the_longest_names_answers_every_query(tmp_path):
     (tmp_path / "snapshot").mkdir()
     build_snapshot(records, tmp_path / "snapshot", [])
     snapshot = Snapshot(tmp_path / "snapshot")
+    resolver = Resolver(snapshot, MATCH_THRESHOLD)
     for name in shapes:
         for query in (name[:300], name[-300:], name[350:650], name[:40], name[:300].upper(), " ".join(name.split()[::2])[:300]):
             if query.strip():
-                resolve_party(Party("consignee", query, "RU"), snapshot, MATCH_THRESHOLD)
-    found = resolve_party(Party("consignee", "Aspan Arba LLP", "KZ"), snapshot, MATCH_THRESHOLD)
+                resolver.resolve(Party("consignee", query, "RU"))
+    found = resolver.resolve(Party("consignee", "Aspan Arba LLP", "KZ"))
     assert found and snapshot.record(found.row)["id"] == "plain"

@@ -23,7 +23,7 @@ from features.matching.names import (_SKELETON_RULES, NameKey, compare_names, na
                                      token_similarity)
 from features.matching.rules import MATCH_THRESHOLD
 from features.matching.skeletons import _lines, listed_skeletons, parse
-from features.resolve import Resolution, _by_name
+from features.resolve import Resolution, Resolver
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
 from tests.features.matching import name_gen
@@ -165,6 +165,6 @@ def test_resolution_is_that_of_comparing_every_candidate(generated):
         country = rng.choice([None, "ru", "kz", "de"])
         for threshold in (MATCH_THRESHOLD, 0.7):
             expected = _reference(query, country, snapshot, threshold)
-            assert _by_name(query, country, snapshot, threshold) == expected, (query, country, threshold)
+            assert Resolver(snapshot, threshold).by_name(query, country) == expected, (query, country, threshold)
             resolved += expected is not None
     assert resolved > 300  # the queries do resolve, so the comparison means something

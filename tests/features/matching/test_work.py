@@ -133,7 +133,7 @@ def test_a_name_of_300_chinese_characters_is_bounded_in_c_and_compared_with_noth
         name = "".join(rng.choice(chars) for _ in range(300))
         assert len(name_key(name).tokens) > MAX_QUERY_WORDS
         assert len(han_snapshot.candidate_names(NameKey(name_key(name).tokens[:MAX_QUERY_WORDS]))) > 0
-        assert resolve._by_name(name, None, han_snapshot, MATCH_THRESHOLD) is None
+        assert resolve.Resolver(han_snapshot, MATCH_THRESHOLD).by_name(name, None) is None
     assert calls == {"upper": 0, "compare": 0}
 
 
@@ -142,7 +142,7 @@ def test_a_long_query_is_matched_on_its_first_words_and_exactly_on_all(tmp_path)
     words = [w for w in syllables if name_key(f"zorblax {w}").tokens == ("zorblax", w)][: MAX_QUERY_WORDS + 8]  # kept words
     listed = [" ".join(words), " ".join(words[:MAX_QUERY_WORDS]) + " extra"]
     snapshot = _company_snapshot(tmp_path, listed)
-    exact = resolve._by_name(" ".join(words), None, snapshot, MATCH_THRESHOLD)
+    exact = resolve.Resolver(snapshot, MATCH_THRESHOLD).by_name(" ".join(words), None)
     assert exact.score == 1.0 and exact.matched == " ".join(words)  # every word: the exact index
-    fuzzy = resolve._by_name(" ".join(words[:-1]), None, snapshot, MATCH_THRESHOLD)  # only its first words compared
+    fuzzy = resolve.Resolver(snapshot, MATCH_THRESHOLD).by_name(" ".join(words[:-1]), None)  # only its first words compared
     assert fuzzy is not None and fuzzy.matched == listed[1]

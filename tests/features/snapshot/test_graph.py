@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
-from features import resolve
 from features.lists import read_list
 from features.matching.names import block_keys, name_key
 from features.matching.rules import MATCH_THRESHOLD
-from features.resolve import resolve_party
+from features.resolve import Resolver
 from features.shipment import Party
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
@@ -65,27 +64,29 @@ def test_countries_per_entity_are_the_records(snapshot):
 
 
 def test_name_match_in_another_country_scores_lower(snapshot):
-    here = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), snapshot, MATCH_THRESHOLD)
-    elsewhere = resolve_party(Party("consignee", "Nebesnaya Mejanica", "DE"), snapshot, 0.5)
+    here = Resolver(snapshot, MATCH_THRESHOLD).resolve(Party("consignee", "Nebesnaya Mejanica", "RU"))
+    elsewhere = Resolver(snapshot, 0.5).resolve(Party("consignee", "Nebesnaya Mejanica", "DE"))
     assert here.row == elsewhere.row and elsewhere.score == pytest.approx(here.score * 0.9, abs=1e-4)
 
 
 def test_a_recurring_party_is_resolved_from_the_memo(tmp_path):
     build_snapshot(read_list(EXAMPLES / "network.ftm.jsonl"), tmp_path, [])
     fresh = Snapshot(tmp_path)
-    first = resolve_party(Party("consignee", "Nebesnaya Mejanica", "RU"), fresh, MATCH_THRESHOLD)
-    again = resolve_party(Party("shipper", "Nebesnaya Mejanica", "RU"), fresh, MATCH_THRESHOLD)
-    other_country = resolve_party(Party("shipper", "Nebesnaya Mejanica", "DE"), fresh, MATCH_THRESHOLD)
+    resolver = Resolver(fresh, MATCH_THRESHOLD)
+    first = resolver.resolve(Party("consignee", "Nebesnaya Mejanica", "RU"))
+    again = resolver.resolve(Party("shipper", "Nebesnaya Mejanica", "RU"))
+    other_country = resolver.resolve(Party("shipper", "Nebesnaya Mejanica", "DE"))
     assert again is first and other_country != first
-    assert fresh.memo(resolve._resolve).cache_info().hits == 1
+    assert resolver.memo_info().hits == 1
+    assert Resolver(fresh, MATCH_THRESHOLD).memo_info().currsize == 0  # the memo is the resolver's, not the snapshot's
 
 
 def test_exact_and_fuzzy_names_resolve(snapshot):
-    exact = resolve_party(Party("consignee", "TOO Aspan Arba"), snapshot, MATCH_THRESHOLD)
+    exact = Resolver(snapshot, MATCH_THRESHOLD).resolve(Party("consignee", "TOO Aspan Arba"))
     assert (exact.row, exact.score) == (row_of(snapshot, "t-kz-aa"), 1.0)
-    fuzzy = resolve_party(Party("consignee", "Nebesnaya Mejanica"), snapshot, MATCH_THRESHOLD)
+    fuzzy = Resolver(snapshot, MATCH_THRESHOLD).resolve(Party("consignee", "Nebesnaya Mejanica"))
     assert fuzzy.row == row_of(snapshot, "t-ru-nm") and MATCH_THRESHOLD <= fuzzy.score < 1.0
-    assert resolve_party(Party("consignee", "Kestrel Optics"), snapshot, MATCH_THRESHOLD) is None
+    assert Resolver(snapshot, MATCH_THRESHOLD).resolve(Party("consignee", "Kestrel Optics")) is None
 
 
 def test_shared_address_is_one_link_with_evidence(snapshot):
