@@ -26,7 +26,9 @@ from rigour.text.distance import raw_levenshtein
 from rigour.text.translit import ascii_text
 
 from features.matching import translit_han
-from features.matching.rules import (ABRIDGED_LENGTH, ARTICLES, CONFLICT_COST, CONSONANT_KEY_LENGTH,
+from features.matching.glossary import glossary, place_stem
+from features.matching.numbers import digits
+from features.matching.rules import (ABRIDGED_LENGTH, AFFIX_KEY_LENGTH, AFFIX_LENGTH, ARTICLES, CONFLICT_COST, CONSONANT_KEY_LENGTH,
                                      CONSONANTS_SIMILARITY, EXTRA_COST, EXTRA_LEGAL_FORMS, FLOOR, GENERIC_WEIGHT,
                                      INITIAL_SIMILARITY, NAME_SUFFIXES, ONE_SIDED_NUMBERS, PATRONYMIC_PARTICLES,
                                      PERSON_EXTRA_COST, PERSON_SCHEMAS, PREFIX_SIMILARITY, SAME_NAME_SIMILARITY,
@@ -156,10 +158,16 @@ def name_key(name: str) -> NameKey:
     """The comparable key of a name, in any script.
 
     Legal forms are removed on whole, space-separated words only, so that "Ала-Тоо" keeps its
-    "тоо"; rigour sees the text with its punctuation, which it needs for "Sp. z o.o.".
+    "тоо"; rigour sees the text with its punctuation, which it needs for "Sp. z o.o.". Numbers
+    written as words become digits (`numbers`), the common words of company names their
+    English translation (`glossary`: "zavod" is "plant"), and Russian adjectives of a place the
+    place ("Muromskiy" is "Murom").
     """
     text = " ".join(filter(None, map(_protected_word, _visible(name).split())))
     tokens = [t for w in remove_org_types(text).split() for t in _word_tokens(w)]
+    tokens = list(digits(tokens) or tokens)
+    tokens = list(glossary(skeleton).translate(tokens, [skeleton(t) for t in tokens]) or tokens)
+    tokens = [place_stem(t) for t in tokens]
     core = [t for t in tokens if t not in STOPWORDS]
     if not core:  # the whole name was a legal form or a stopword: keep what there was
         core = tokens or clean_text(ascii_text(text).lower()).split()
@@ -433,9 +441,9 @@ def compare_names(a: NameKey, b: NameKey, floor: float = FLOOR, schema: str | No
 
 
 def block_keys(key: NameKey) -> set[str]:
-    """Index keys of a name: those of its words (`word_block_keys`), or its tokens when no word
-    brings any."""
-    return {k for t in key.tokens for k in word_block_keys(t)} or set(key.tokens)
+    """Index keys of a name: those of its words (`word_block_keys`) and of its words run together
+    (`name_block_keys`), or its tokens when no word brings any."""
+    return {k for t in key.tokens for k in word_block_keys(t)} | set(name_block_keys(key)) or set(key.tokens)
 
 
 def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
@@ -443,9 +451,28 @@ def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
     selective, and not a number.
 
     Also its consonants when longer, so that a name whose every word has a vowel typo or another
-    romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling.
+    romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling; and the
+    start and the end of its skeleton when longer still, so that a one-word name spelt otherwise
+    inside ("Radiotekhkomplekt", "Radiotexkomplekt") or run together from the listed words
+    ("ZAPCHASTTRADE", "Zapchast Trade") shares one with it.
     """
     if len(token) < 2 or token.isdigit():
         return ()
     sk = skeleton(token) if sk is None else sk
-    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= CONSONANT_KEY_LENGTH else (sk,)
+    if len(token) < CONSONANT_KEY_LENGTH:
+        return (sk,)
+    if len(sk) < AFFIX_KEY_LENGTH:
+        return sk, "~" + _VOWELS.sub("", sk)
+    return sk, "~" + _VOWELS.sub("", sk), "<" + sk[:AFFIX_LENGTH], ">" + sk[-AFFIX_LENGTH:]
+
+
+def name_block_keys(key: NameKey) -> tuple[str, ...]:
+    """The index keys of a name of several words as a whole: the skeleton of its words run
+    together, which is a one-word name's own key ("Shenyang Jingcheng", "SHEN YANG JING CHENG",
+    "Uralvagonzavod"), and that run's start and end, which a listed word may share ("Zapchast
+    Trade" and "ZAPCHASTTRADE")."""
+    words = key.words
+    if len(words) < 2:
+        return ()
+    sk = skeleton("".join(words))
+    return (sk, "<" + sk[:AFFIX_LENGTH], ">" + sk[-AFFIX_LENGTH:]) if len(sk) >= AFFIX_KEY_LENGTH else (sk,)

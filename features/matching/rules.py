@@ -61,7 +61,8 @@ EXTRA_LEGAL_FORMS = frozenset({
     "ooo", "oao", "zao", "pao", "ao", "jsc", "pjsc", "ojsc", "cjsc", "llc", "llp", "ltd",
     "inc", "corp", "corporation", "company", "co", "incorporated", "limited", "plc",
 })
-STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und", "i", "y", "et"})
+# "ve" and "va": Turkish and Uzbek "and".
+STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "el", "und", "i", "y", "et", "ve", "va"})
 PERSON_SCHEMAS = frozenset({"Person"})
 # Words that say the next name is the father's ("Salman bin Muhammad") and articles that may
 # come between ("bin al-Din"); see `names.name_roles`.
@@ -79,8 +80,11 @@ MAX_QUERY_WORDS = 32
 # too common to bring any (it still counts for those the rarer keys bring).
 CANDIDATES = 25
 MAX_POSTING = 5_000
-# A word this long or longer is also indexed by its consonants ("Tukayev", "Tokayev").
+# A word this long or longer is also indexed by its consonants ("Tukayev", "Tokayev"); one whose
+# skeleton is AFFIX_KEY_LENGTH long or longer also by the first and the last AFFIX_LENGTH letters of it.
 CONSONANT_KEY_LENGTH = 5
+AFFIX_KEY_LENGTH = 7
+AFFIX_LENGTH = 4
 # Float rounding in either of two computations never makes an upper bound fall below the score.
 EPSILON = 1e-9
 

@@ -1,0 +1,99 @@
+"""Translations of the common words of company names, so that a name and its translation share a key.
+
+Western lists often translate Russian, Kazakh and Turkish company names rather than
+transliterate them: `Муромский приборостроительный завод` is listed as `Murom Instrument-Making
+Plant`, `ООО «Специальный технологический центр»` as `Special Technology Centre LLC`, and
+`NPO` stands for `научно-производственное объединение`. No library holds such a glossary of
+company-name words, so `data/glossary.csv` does (hand-compiled from standard dictionaries and
+the English renderings the OFAC, UK and EU lists use; each row names its languages): each
+variant, a word or a phrase, stands for its row's canonical English words, or for nothing when
+the row is a legal form written out. A variant word ending in `~` is a stem that takes any
+Russian or Kazakh inflection (`ENDINGS`): `tehnologichesk~` is `tehnologicheskiy`,
+`tehnologicheskaya`, `tehnologicheskogo`...
+
+Variants are compared by their skeletons (`names.skeleton`), so every romanisation of a word
+(`tekhnologicheskiy`, `tehnologichesky`) finds its entry. Applied to both names by `name_key`,
+so a change here needs a bump of `features.snapshot.build.FORMAT`.
+
+Russian adjectives formed from a place name (`Муромский`, `Kazakhstanskaya`) keep the place:
+`place_stem` gives the stem, which the keys use in their place.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary.csv"
+# The inflections a `~` stem takes (nominative, genitive, dative, instrumental, prepositional of
+# the adjective's genders and numbers, and the noun endings of -iya, -ie words), romanised.
+ENDINGS = ("", "y", "yi", "yy", "iy", "ii", "ij", "i", "aya", "aia", "ia", "a", "oe", "oye", "ye", "ie", "e", "ogo",
+           "ovo", "ego", "omu", "ykh", "ikh", "ym", "im", "oi", "oy", "o", "u", "yu", "iya", "iyu", "om", "em", "iye")
+# Endings of Russian adjectives made of a place name ("Muromskiy", "Kazakhstanskaya"), romanised.
+# Not Polish "-ski" ("Kowalski" is not "Kowal"). A stem shorter than PLACE_STEM_LENGTH is no place.
+PLACE_ENDINGS = ("skiy", "skii", "skij", "sky", "skaya", "skaia", "skoe", "skoye", "skogo", "skikh", "skie")
+PLACE_STEM_LENGTH = 4
+
+
+class Glossary:
+    """The glossary's phrases, by the skeleton of their first word: (the skeletons each of their
+    words may have, the canonical words)."""
+
+    def __init__(self, rows: Sequence[tuple[str, str]], skeleton: Callable[[str], str]):
+        self.phrases: dict[str, list[tuple[tuple[frozenset[str], ...], tuple[str, ...]]]] = {}
+        for canonical, variants in rows:
+            words = tuple(canonical.split())
+            for variant in filter(None, variants.split("|")):
+                forms = tuple(_forms(word, skeleton) for word in variant.split())
+                for first in forms[0]:
+                    self.phrases.setdefault(first, []).append((forms, words))
+        for entries in self.phrases.values():
+            entries.sort(key=lambda entry: -len(entry[0]))  # longest phrase first
+        self.longest = max((len(forms) for entries in self.phrases.values() for forms, _ in entries), default=0)
+
+    def translate(self, tokens: Sequence[str], skeletons: Sequence[str]) -> tuple[str, ...] | None:
+        """The tokens with every phrase the glossary has in its canonical words, the longest
+        phrase first, left to right; None when there is none (most names)."""
+        if not any(s in self.phrases for s in skeletons):
+            return None
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for forms, words in self.phrases.get(skeletons[i], ()):
+                n = len(forms)
+                if all(skeletons[i + k] in forms[k] for k in range(1, n)) if i + n <= len(tokens) else False:
+                    out.extend(words)
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return tuple(out)
+
+
+def _forms(word: str, skeleton: Callable[[str], str]) -> frozenset[str]:
+    if word.endswith("~"):
+        return frozenset(skeleton(word[:-1] + ending) for ending in ENDINGS)
+    return frozenset({skeleton(word)})
+
+
+def read_glossary(path: Path = GLOSSARY) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(row["canonical"].strip(), row["variants"].strip()) for row in csv.DictReader(handle)]
+
+
+@cache
+def glossary(skeleton: Callable[[str], str]) -> Glossary:
+    """The bundled glossary, read once per process."""
+    return Glossary(read_glossary(), skeleton)
+
+
+def place_stem(token: str) -> str:
+    """The place a Russian adjective of place names ("muromskiy" is "murom"), else the token."""
+    if token.endswith(PLACE_ENDINGS):
+        for ending in PLACE_ENDINGS:
+            if token.endswith(ending) and len(token) - len(ending) >= PLACE_STEM_LENGTH:
+                return token[: -len(ending)]
+    return token
