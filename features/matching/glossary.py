@@ -15,6 +15,10 @@ Variants are compared by their skeletons (`names.skeleton`), so every romanisati
 (`tekhnologicheskiy`, `tehnologichesky`) finds its entry. Applied to both names by `name_key`,
 so a change here needs a bump of `features.snapshot.build.FORMAT`.
 
+Rows in Han characters (`zh`) are read differently: Chinese has no spaces, so such words are
+found inside a word of Han characters before it is read in pinyin (`han_words`, used by
+`translit_han`): `深圳市华为技术有限公司` reads "shen zhen hua wei technology".
+
 Russian adjectives formed from a place name (`Муромский`, `Kazakhstanskaya`) keep the place:
 `place_stem` gives the stem, which the keys use in their place.
 """
@@ -46,6 +50,8 @@ class Glossary:
         for canonical, variants in rows:
             words = tuple(canonical.split())
             for variant in filter(None, variants.split("|")):
+                if is_han_text(variant):
+                    continue  # read before transliteration (`han_words`)
                 forms = tuple(_forms(word, skeleton) for word in variant.split())
                 for first in forms[0]:
                     self.phrases.setdefault(first, []).append((forms, words))
@@ -88,6 +94,28 @@ def read_glossary(path: Path = GLOSSARY) -> list[tuple[str, str]]:
 def glossary(skeleton: Callable[[str], str]) -> Glossary:
     """The bundled glossary, read once per process."""
     return Glossary(read_glossary(), skeleton)
+
+
+@cache
+def han_words() -> dict[str, str]:
+    """The glossary's words in Han characters, each with its canonical English words ("" for a
+    legal form): Chinese has no spaces, so these are found inside a word before it is read in
+    pinyin (`translit_han`)."""
+    return {variant: canonical for canonical, variants in read_glossary()
+            for variant in variants.split("|") if variant and is_han_text(variant)}
+
+
+# The CJK Unified Ideographs and their extensions A to G, as Python's Unicode database assigns them.
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF), (0x30000, 0x3134F))
+
+
+def is_han(ch: str) -> bool:
+    code = ord(ch)
+    return any(a <= code <= b for a, b in HAN_RANGES)
+
+
+def is_han_text(text: str) -> bool:
+    return bool(text) and all(map(is_han, text))
 
 
 def place_stem(token: str) -> str:

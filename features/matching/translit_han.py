@@ -1,37 +1,52 @@
-"""ASCII transliteration of Han words, exactly as rigour's `ascii_text`, at the cost of a table.
+"""Words of Han characters in pinyin, read as words, with the company-name words that Western
+lists translate given in English (`glossary.han_words`).
 
-Why: ICU's Han-Latin, where rigour's `ascii_text` ends for Chinese characters, costs ~10 µs a
-character, every time: a shipment of 2,000 characters of random Chinese took 30 ms. Its rules
-read each character on its own (spelling the readings apart) but for four characters, read
-otherwise before a given one (重庆 is "chong qing", 重 alone "zhong"). So a word of Han
-characters is its characters' readings, spaced, from a table of every character's that `load`
-fills once per process (~1 s, from `names.warm_up`), unless it holds one of those four.
-Unloaded, or for any other word, the answer is rigour's own; tests/features/matching/test_translit_han.py
-checks the two agree.
+Why pypinyin and not rigour's `ascii_text` (ICU's Han-Latin): ICU reads each character on its
+own, so 银行 (bank) came out "yin xing", 长安 "zhang an", 厦门 "sha men", 乐清 "le qing"; pypinyin
+reads phrases from its dictionary ("yin hang", "chang an", "xia men", "yue qing"), as the
+romanised names in the lists are written. Syllables stay spaced, one token each, as ICU spaced
+them: `compare_names` runs a name's words together when the other name has fewer
+("shen zhen hua wei" is "Shenzhen Huawei"). A word with any other character, or with a
+character pypinyin has no reading for, is left to rigour (None here).
 """
 
 from __future__ import annotations
 
-import unicodedata
+import re
+from functools import cache
 
-from rigour.text.translit import ascii_text
+from pypinyin import Style, lazy_pinyin
 
-# The CJK Unified Ideographs and their extensions A to G, as Python's Unicode database assigns them.
-RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF), (0x30000, 0x3134F))
-CONTEXTUAL = frozenset("藏重沈秘")  # read otherwise before 文, 庆, 阳, 鲁 (ICU's Han-Latin rules)
-_READINGS: dict[str, str] = {}
+from features.matching.glossary import han_words, is_han, is_han_text
+
+
+@cache
+def _glossary() -> tuple[re.Pattern, dict[str, str]]:
+    words = han_words()
+    return re.compile("(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"), words
 
 
 def load() -> None:
-    """Fill the table of readings (once)."""
-    if not _READINGS:
-        _READINGS.update((ch, ascii_text(ch)) for a, b in RANGES for ch in map(chr, range(a, b + 1))
-                         if unicodedata.category(ch) == "Lo" and ch not in CONTEXTUAL)
+    """Load pypinyin's dictionaries and the glossary's Han words now (once per process, from
+    `names.warm_up`), not on a request's time."""
+    _glossary()
+    lazy_pinyin("中文")
 
 
 def han_ascii(word: str) -> str | None:
-    """rigour's `ascii_text(word)` when `word` is Han characters the table has, else None."""
-    if not word or word[0] not in _READINGS:  # most words, at one look
+    """The pinyin of a word of Han characters, syllables spaced, the glossary's words in English;
+    None when `word` is not Han characters alone, or holds one pypinyin cannot read."""
+    if not word or not is_han(word[0]) or not is_han_text(word):  # most words, at the first look
         return None
-    spelled = list(map(_READINGS.get, word))
-    return None if None in spelled else " ".join(spelled)
+    pattern, words = _glossary()
+    out: list[str] = []
+    for i, piece in enumerate(pattern.split(word) if words else [word]):
+        if i % 2 == 0:  # a run between glossary words (the split's captured words are the odd pieces): read
+            if piece:
+                syllables = lazy_pinyin(piece, style=Style.NORMAL, errors="default")
+                if not all(s.isascii() and s.isalpha() for s in syllables):
+                    return None
+                out.extend(syllables)
+        elif words[piece]:
+            out.append(words[piece])
+    return " ".join(out)
