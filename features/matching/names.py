@@ -441,9 +441,15 @@ def compare_names(a: NameKey, b: NameKey, floor: float = FLOOR, schema: str | No
 
 
 def block_keys(key: NameKey) -> set[str]:
-    """Index keys of a name: those of its words (`word_block_keys`) and of its words run together
-    (`name_block_keys`), or its tokens when no word brings any."""
+    """Index keys of a listed name: those of its words (`word_block_keys`) and of the name as a
+    whole (`name_block_keys`), or its tokens when no word brings any."""
     return {k for t in key.tokens for k in word_block_keys(t)} | set(name_block_keys(key)) or set(key.tokens)
+
+
+def query_block_keys(key: NameKey) -> set[str]:
+    """The keys a query name is looked up by: its words' (`query_word_keys`) and its own as a
+    whole (`name_block_keys`), or its tokens when no word brings any."""
+    return {k for t in key.tokens for k in query_word_keys(t)} | set(name_block_keys(key)) or set(key.tokens)
 
 
 def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
@@ -451,28 +457,37 @@ def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
     selective, and not a number.
 
     Also its consonants when longer, so that a name whose every word has a vowel typo or another
-    romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling; and the
-    start and the end of its skeleton when longer still, so that a one-word name spelt otherwise
-    inside ("Radiotekhkomplekt", "Radiotexkomplekt") or run together from the listed words
-    ("ZAPCHASTTRADE", "Zapchast Trade") shares one with it.
+    romanisation ("Tukayev", "Tokayev") still shares a key with the listed spelling.
     """
     if len(token) < 2 or token.isdigit():
         return ()
     sk = skeleton(token) if sk is None else sk
-    if len(token) < CONSONANT_KEY_LENGTH:
-        return (sk,)
-    if len(sk) < AFFIX_KEY_LENGTH:
-        return sk, "~" + _VOWELS.sub("", sk)
-    return sk, "~" + _VOWELS.sub("", sk), "<" + sk[:AFFIX_LENGTH], ">" + sk[-AFFIX_LENGTH:]
+    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= CONSONANT_KEY_LENGTH else (sk,)
+
+
+def query_word_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
+    """The keys a query's word is looked up by: its own (`word_block_keys`) and the start and
+    end of its skeleton (`affix_keys`), which listed names have as a whole (`name_block_keys`)."""
+    sk = skeleton(token) if sk is None else sk
+    own = word_block_keys(token, sk)
+    return own + affix_keys(sk) if own else own
+
+
+def affix_keys(sk: str) -> tuple[str, ...]:
+    """The first and the last `AFFIX_LENGTH` letters of a long skeleton, as keys."""
+    return ("<" + sk[:AFFIX_LENGTH], ">" + sk[-AFFIX_LENGTH:]) if len(sk) >= AFFIX_KEY_LENGTH else ()
 
 
 def name_block_keys(key: NameKey) -> tuple[str, ...]:
-    """The index keys of a name of several words as a whole: the skeleton of its words run
-    together, which is a one-word name's own key ("Shenyang Jingcheng", "SHEN YANG JING CHENG",
-    "Uralvagonzavod"), and that run's start and end, which a listed word may share ("Zapchast
-    Trade" and "ZAPCHASTTRADE")."""
+    """The index keys of a name as a whole: the skeleton of its words run together, which is a
+    one-word name's own key ("Shenyang Jingcheng", "SHEN YANG JING CHENG", "Uralvagonzavod"),
+    and that run's start and end (`affix_keys`), which a query's word may share: the name
+    spelt otherwise inside a word ("Radiotekhkomplekt", "Radiotexkomplekt") or run together
+    in part ("Zapchast Trade", "ZAPCHASTTRADE"). Kept to the whole name, not each of its words,
+    so that common word starts ("inte", "tech") do not swell the index.
+    """
     words = key.words
-    if len(words) < 2:
+    if not words:
         return ()
     sk = skeleton("".join(words))
-    return (sk, "<" + sk[:AFFIX_LENGTH], ">" + sk[-AFFIX_LENGTH:]) if len(sk) >= AFFIX_KEY_LENGTH else (sk,)
+    return ((sk,) if len(words) > 1 else ()) + affix_keys(sk)

@@ -44,7 +44,10 @@ WEIGHT_POWER = 0.5
 GENERIC_WEIGHT = 0.5
 # Unpaired words cost this share of their weight when only one name has them (a dropped middle
 # name, a branch suffix), a person's less than a company's; CONFLICT_COST when both names keep
-# words the other lacks (two different given names are two people).
+# words the other lacks (two different given names are two people). A company's cost of 1.0
+# would refuse "Mikron Trade" for "JSC Mikron" (precision on the nomenklatura pairs 0.887 ->
+# 0.897) but lose a fifth of the ssb spellings that drop a word (recall 0.952 -> 0.910): what
+# tells such names apart is how common the shared word is, which these weights do not know yet.
 EXTRA_COST = 0.7
 PERSON_EXTRA_COST = 0.3
 CONFLICT_COST = 1.5
@@ -80,11 +83,15 @@ MAX_QUERY_WORDS = 32
 # too common to bring any (it still counts for those the rarer keys bring).
 CANDIDATES = 25
 MAX_POSTING = 5_000
-# A word this long or longer is also indexed by its consonants ("Tukayev", "Tokayev"); one whose
-# skeleton is AFFIX_KEY_LENGTH long or longer also by the first and the last AFFIX_LENGTH letters of it.
+# A word this long or longer is also indexed by its consonants ("Tukayev", "Tokayev"); a name whose
+# words run together make a skeleton AFFIX_KEY_LENGTH long or longer also by its first and last
+# AFFIX_LENGTH letters, which a query's word of such a length is looked up by too.
 CONSONANT_KEY_LENGTH = 5
 AFFIX_KEY_LENGTH = 7
 AFFIX_LENGTH = 4
+# A word of Han characters is read (in pinyin) this far: a name is rarely a tenth as long, and
+# reading costs some microseconds a character.
+MAX_HAN_READ = 64
 # Float rounding in either of two computations never makes an upper bound fall below the score.
 EPSILON = 1e-9
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from features.hashing import key64
 from features.matching._blocking import find, select_names
-from features.matching.names import NameKey, block_keys, name_block_keys
+from features.matching.names import NameKey, name_block_keys, query_block_keys
 from features.matching.rules import CANDIDATES, MAX_POSTING
 from features.matching.skeletons import TABLE
 from features.matching.vocab import NameVocab
@@ -114,13 +114,13 @@ class Snapshot:
         return self._skeletons[name]
 
     def block_positions(self, key: NameKey) -> np.ndarray:
-        """Where the keys of `names.block_keys(key)` are in the blocking index (those it has), in
-        increasing order: from each word's, which the vocabulary keeps (`NameVocab.facts`), and
-        the name's own (`names.name_block_keys`)."""
+        """Where the keys of `names.query_block_keys(key)` are in the blocking index (those it
+        has), in increasing order: from each word's, which the vocabulary keeps (`NameVocab.facts`),
+        and the name's own (`names.name_block_keys`)."""
         found = {i for t in key.tokens for i in self.vocab.facts(t).block_positions}
         found.update(self.vocab.block_positions(name_block_keys(key)))
         if not found:  # none of its words brings a key the index has: its tokens, if they are its keys
-            found = set(self.vocab.block_positions(block_keys(key)))
+            found = set(self.vocab.block_positions(query_block_keys(key)))
         return np.array(sorted(found), dtype=np.int64)
 
     def candidate_names(self, key: NameKey) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from features.hashing import keys64
 from features.lists.entities import Entity
 from features.matching._blocking import find, locate, select_names
-from features.matching.names import NameKey, block_keys, name_key
+from features.matching.names import NameKey, block_keys, name_key, query_block_keys
 from features.snapshot import build as snapshot_build
 from features.snapshot import reader as snapshot_module
 from features.snapshot.build import build_snapshot
@@ -130,10 +130,10 @@ def test_find_and_locate_a_key(spread):
         find(keys, offsets[:1], int(keys[0]))
 
 
-def test_a_query_has_the_keys_of_block_keys(tmp_path):
+def test_a_query_has_the_keys_of_query_block_keys(tmp_path):
     """`Snapshot.block_positions` builds them from each word's, as the vocabulary keeps them,
-    whether it has the word or not: the keys of `names.block_keys`, which the index was built
-    from, a name of short words and numbers included (its tokens are its keys)."""
+    whether it has the word or not: the keys of `names.query_block_keys`, a name of short words
+    and numbers included (its tokens are its keys)."""
     rng = random.Random(6)
     pairs = [name_gen.pair(rng) for _ in range(300)]
     listed = [Entity(id=f"e{i}", source="test", schema="Company", names=[" ".join(b.tokens)]) for i, (_, b) in enumerate(pairs)]
@@ -142,7 +142,7 @@ def test_a_query_has_the_keys_of_block_keys(tmp_path):
     queries = [key for pair in pairs for key in pair] + [NameKey(("22", "a")), NameKey(("x",))]
     index = snapshot._block[0]
     for key in queries:
-        assert snapshot.block_positions(key).tolist() == sorted(_located(index, keys64(list(block_keys(key))).tolist()).tolist())
+        assert snapshot.block_positions(key).tolist() == sorted(_located(index, keys64(list(query_block_keys(key))).tolist()).tolist())
     assert len(snapshot.block_positions(NameKey(("22", "a")))) == 2
 
 
