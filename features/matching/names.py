@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -446,10 +447,22 @@ def block_keys(key: NameKey) -> set[str]:
     return {k for t in key.tokens for k in word_block_keys(t)} | set(name_block_keys(key)) or set(key.tokens)
 
 
-def query_block_keys(key: NameKey) -> set[str]:
-    """The keys a query name is looked up by: its words' (`query_word_keys`) and its own as a
-    whole (`name_block_keys`), or its tokens when no word brings any."""
-    return {k for t in key.tokens for k in query_word_keys(t)} | set(name_block_keys(key)) or set(key.tokens)
+def query_block_keys(key: NameKey, listed: Callable[[str], bool]) -> set[str]:
+    """The keys a query name is looked up by, `listed` saying which words the lists have: its
+    words' own (`word_block_keys`); for a word the lists lack (misspelt, run together), also the
+    start and end of its skeleton (`query_word_keys`); and the name's own as a whole
+    (`query_name_keys`). Or its tokens when none brings any."""
+    keys = {k for t in key.tokens for k in (word_block_keys(t) if listed(t) else query_word_keys(t))}
+    return keys | set(query_name_keys(key, all(map(listed, key.tokens)))) or set(key.tokens)
+
+
+def query_name_keys(key: NameKey, all_listed: bool) -> tuple[str, ...]:
+    """The keys of `name_block_keys` a query name is looked up by: its words run together, and
+    the start and end of that only when one of its words is one the lists lack (`all_listed`
+    false), since only then may the listed name be spelt otherwise; the lookup of common starts
+    and ends ("inte", "tech") is what would make blocking slower."""
+    keys = name_block_keys(key)
+    return (keys[:1] if len(key.words) > 1 else ()) if all_listed else keys
 
 
 def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
@@ -466,8 +479,9 @@ def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
 
 
 def query_word_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
-    """The keys a query's word is looked up by: its own (`word_block_keys`) and the start and
-    end of its skeleton (`affix_keys`), which listed names have as a whole (`name_block_keys`)."""
+    """The keys a query's word the lists lack is looked up by: its own (`word_block_keys`) and
+    the start and end of its skeleton (`affix_keys`), which listed names have as a whole
+    (`name_block_keys`)."""
     sk = skeleton(token) if sk is None else sk
     own = word_block_keys(token, sk)
     return own + affix_keys(sk) if own else own

@@ -15,7 +15,8 @@ Files beside the snapshot's `names` table (same name order):
 - `vocab_flags.npy`: the `DIGITS`... bits below;
 - `vocab_names.json`: the name ids (`names.name_ids`) the words have, each coded as a number;
 - `vocab_block_positions.npy` plus `vocab_block_offsets.npy`: where each word's blocking keys
-  (`names.query_word_keys`) are in the snapshot's blocking index, for a query's words
+  (`names.word_block_keys`; for a word no listed name has, `names.query_word_keys`) are in
+  the snapshot's blocking index, for a query's words
   (`NameVocab.facts`): a known word's keys are not searched for again;
 - `vocab.bin` plus `vocab_offsets.npy`: the same words as records for `_prefilter.bound`, each
   its length and its skeleton's (uint16, in characters), its flags and its count of name ids
@@ -44,7 +45,7 @@ import numpy as np
 from features.hashing import key64
 from features.matching._blocking import locate
 from features.matching.names import (_ROMAN, _VOWELS, NO_NAME_IDS, _weight, is_generic, name_ids, skeleton,
-                                     query_word_keys)
+                                     query_word_keys, word_block_keys)
 from features.matching.rules import GENERIC_WEIGHT, NAME_SUFFIXES, PERSON_SCHEMAS, WEIGHT_CAP, WEIGHT_POWER
 from features.matching.skeletons import TABLE as SKELETONS
 from features.matching.skeletons import parse
@@ -67,7 +68,7 @@ class WordFacts(NamedTuple):
     coded_ids: bytes  # `NameVocab.coded_ids`
     weight_person: float
     weight_company: float
-    block_positions: tuple[int, ...]  # where its `query_word_keys` are in the blocking index (those it has)
+    block_positions: tuple[int, ...]  # where its keys are in the blocking index (those it has; `Snapshot.block_positions`)
 
 
 def word_flags(word: str) -> int:
@@ -111,7 +112,7 @@ def write_name_vocab(directory: Path, schemas: list[str]) -> None:
     np.save(directory / "vocab_flags.npy", flags)
     (directory / "vocab_names.json").write_text(json.dumps({"ids": list(id_codes), "words": coded}))
     index = np.load(directory / "block_keys.npy")
-    positions = [_positions(index, query_word_keys(w, s)) for w, s in zip(vocab, skeletons)]
+    positions = [_positions(index, word_block_keys(w, s)) for w, s in zip(vocab, skeletons)]
     np.save(directory / "vocab_block_positions.npy", np.array([i for p in positions for i in p], dtype=np.int64))
     np.save(directory / "vocab_block_offsets.npy",
             np.concatenate(([0], np.cumsum(list(map(len, positions))))).astype(np.int64))

@@ -11,7 +11,7 @@ import numpy as np
 
 from features.hashing import key64
 from features.matching._blocking import find, select_names
-from features.matching.names import NameKey, name_block_keys, query_block_keys
+from features.matching.names import NameKey, query_block_keys, query_name_keys
 from features.matching.rules import CANDIDATES, MAX_POSTING
 from features.matching.skeletons import TABLE
 from features.matching.vocab import NameVocab
@@ -116,11 +116,11 @@ class Snapshot:
     def block_positions(self, key: NameKey) -> np.ndarray:
         """Where the keys of `names.query_block_keys(key)` are in the blocking index (those it
         has), in increasing order: from each word's, which the vocabulary keeps (`NameVocab.facts`),
-        and the name's own (`names.name_block_keys`)."""
+        and the name's own (`names.query_name_keys`)."""
         found = {i for t in key.tokens for i in self.vocab.facts(t).block_positions}
-        found.update(self.vocab.block_positions(name_block_keys(key)))
+        found.update(self.vocab.block_positions(query_name_keys(key, all(map(self.vocab.index.__contains__, key.tokens)))))
         if not found:  # none of its words brings a key the index has: its tokens, if they are its keys
-            found = set(self.vocab.block_positions(query_block_keys(key)))
+            found = set(self.vocab.block_positions(query_block_keys(key, self.vocab.index.__contains__)))
         return np.array(sorted(found), dtype=np.int64)
 
     def candidate_names(self, key: NameKey) -> np.ndarray:
