@@ -89,9 +89,9 @@ MAX_POSTING = 5_000
 CONSONANT_KEY_LENGTH = 5
 AFFIX_KEY_LENGTH = 7
 AFFIX_LENGTH = 4
-# A word of Han characters is read (in pinyin) this far: a name is rarely a tenth as long, and
-# reading costs some microseconds a character.
-MAX_HAN_READ = 64
+# A word of Han characters is read (in pinyin, a syllable a token) this far: no further than
+# comparison reads a query (`MAX_QUERY_WORDS`), since reading costs microseconds a character.
+MAX_HAN_READ = MAX_QUERY_WORDS
 # Float rounding in either of two computations never makes an upper bound fall below the score.
 EPSILON = 1e-9
 

@@ -9,7 +9,7 @@ import pytest
 from rigour.text.translit import ascii_text
 
 from features.matching import translit_han
-from features.matching.glossary import HAN_RANGES
+from features.matching.glossary import HAN_RANGES, han_words
 from features.matching.names import compare_names, name_key
 from features.matching.rules import MATCH_THRESHOLD
 from features.matching.translit import ascii_word
@@ -32,6 +32,16 @@ def test_words_are_read_as_words_and_company_words_translated(word, reading):
 ])
 def test_a_name_in_han_characters_matches_its_listed_romanisation(native, romanised):
     assert compare_names(name_key(native), name_key(romanised), schema="Company") >= MATCH_THRESHOLD
+
+
+def test_readings_are_pypinyins_own():
+    from pypinyin import Style, lazy_pinyin
+
+    rng = random.Random(5)
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    words = ["".join(rng.choice(chars) for _ in range(rng.randint(1, 20))) for _ in range(500)] + ["长安汽车厦门"]
+    for word in [w for w in words if not any(g in w for g in han_words())]:  # no glossary word to translate
+        assert translit_han.han_ascii(word) == " ".join(lazy_pinyin(word, style=Style.NORMAL, errors=translit_han._unread))
 
 
 def test_every_han_word_reads_in_ascii():

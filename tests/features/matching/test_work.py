@@ -22,7 +22,7 @@ from features.matching import bound as name_bound
 from features.matching.bound import QueryBound, max_ratio
 from features.matching.names import NameKey, compare_names, name_key
 from features.matching.prefilter import LooseQuery, loose_upper
-from features.matching.rules import MATCH_THRESHOLD, MAX_QUERY_WORDS
+from features.matching.rules import MATCH_THRESHOLD, MAX_HAN_READ, MAX_QUERY_WORDS
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
 from tests.features.matching import name_gen
@@ -115,8 +115,9 @@ def han_snapshot(tmp_path_factory) -> Snapshot:
 
 
 def test_a_name_of_300_chinese_characters_is_bounded_in_c_and_compared_with_nothing(han_snapshot, monkeypatch):
-    """300 characters are 300 words once transliterated, sharing syllables with every listed name:
-    its first MAX_QUERY_WORDS words are read, and the loose bound rules every candidate out."""
+    """300 characters would be 300 words once transliterated, sharing syllables with every listed
+    name: the word is read no further than MAX_HAN_READ characters, and the loose bound rules
+    every candidate out."""
     calls = {"upper": 0, "compare": 0}
 
     def counted(name, function):
@@ -131,7 +132,7 @@ def test_a_name_of_300_chinese_characters_is_bounded_in_c_and_compared_with_noth
     chars = "中国华电子科技集团有限公司北京上海深圳航空工业研究所机械进出口贸易发展"
     for _ in range(5):
         name = "".join(rng.choice(chars) for _ in range(300))
-        assert len(name_key(name).tokens) > MAX_QUERY_WORDS
+        assert len(name_key(name).tokens) <= MAX_HAN_READ
         assert len(han_snapshot.candidate_names(NameKey(name_key(name).tokens[:MAX_QUERY_WORDS]))) > 0
         assert resolve.Resolver(han_snapshot, MATCH_THRESHOLD).by_name(name, None) is None
     assert calls == {"upper": 0, "compare": 0}
