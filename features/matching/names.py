@@ -167,7 +167,7 @@ def name_key(name: str) -> NameKey:
     text = " ".join(filter(None, map(_protected_word, _visible(name).split())))
     tokens = [t for w in remove_org_types(text).split() for t in _word_tokens(w)]
     tokens = list(digits(tokens) or tokens)
-    tokens = list(glossary(skeleton).translate(tokens, [skeleton(t) for t in tokens]) or tokens)
+    tokens = list(glossary(skeleton).translate(tokens) or tokens)
     tokens = [place_stem(t) for t in tokens]
     core = [t for t in tokens if t not in STOPWORDS]
     if not core:  # the whole name was a legal form or a stopword: keep what there was

@@ -24,12 +24,13 @@ _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
 # "One", "second" alone are also plain words ("One Belt", "Second Hand"): a single number word
 # counts only as an ordinal or beside another number word.
 _LONE = frozenset(UNITS) | {"second"}
+_NUMBER_WORDS = frozenset(UNITS) | frozenset(TENS) | frozenset(ORDINALS) | frozenset(SCALES)
 
 
 def digits(tokens: Sequence[str]) -> tuple[str, ...] | None:
     """The tokens with each run of number words (and each "1st", "22nd") as its digits; None when
     there is none (most names)."""
-    if not any(t in UNITS or t in TENS or t in ORDINALS or t in SCALES or _ORDINAL_DIGITS.match(t) for t in tokens):
+    if not any(t in _NUMBER_WORDS or (t[:1].isdigit() and _ORDINAL_DIGITS.match(t)) for t in tokens):
         return None
     out: list[str] = []
     i = 0

@@ -33,9 +33,9 @@ def test_the_longest_phrase_is_taken_and_other_words_kept():
     table = Glossary([("plant", "zavod~|works"), ("", "nauchno proizvodstvennoe obedinen~|npo"),
                       ("association", "obedinen~")], skeleton)
     tokens = ["nauchno", "proizvodstvennoe", "obedinenie", "zavodskaya", "zavoda", "kestrel"]
-    assert table.translate(tokens, [skeleton(t) for t in tokens]) == ("zavodskaya", "plant", "kestrel")
-    assert table.translate(["obedinenie"], [skeleton("obedinenie")]) == ("association",)
-    assert table.translate(["kestrel"], [skeleton("kestrel")]) is None
+    assert table.translate(tokens) == ("zavodskaya", "plant", "kestrel")
+    assert table.translate(["obedinenie"]) == ("association",)
+    assert table.translate(["kestrel"]) is None
 
 
 def test_adjectives_of_places_keep_the_place():
