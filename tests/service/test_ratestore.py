@@ -1,7 +1,9 @@
 """The rate-limit counters without Redis: limits' own semantics, shared through one file by every
 process of a server (forked workers included) and kept when one restarts."""
 
+import multiprocessing
 import os
+import sqlite3
 import time
 
 from limits import RateLimitItemPerSecond, RateLimitItemPerMinute
@@ -47,3 +49,30 @@ def test_clear_and_reset(tmp_path):
     storage.clear("a")
     assert storage.get("a") == 0 and storage.get("b") == 1 and storage.check()
     assert storage.reset() == 1 and storage.get("b") == 0
+
+
+def _count_twenty(path: str, barrier, results) -> None:
+    storage = SharedFileStorage(path=path)
+    barrier.wait()  # both workers open the file at once, as two gunicorn workers' first requests do
+    try:
+        for _ in range(20):
+            storage.incr("key", 60)
+        results.put("ok")
+    except sqlite3.Error as exc:
+        results.put(repr(exc))
+
+
+def test_two_workers_opening_the_file_at_once_both_count(tmp_path):
+    """Switching a new file to WAL fails at once in one of two racing connections ("database is
+    locked", no busy wait): the limiter would then count that worker in its memory."""
+    context = multiprocessing.get_context("fork")
+    for trial in range(15):
+        path = str(tmp_path / f"race-{trial}.sqlite")
+        barrier, results = context.Barrier(2), context.Queue()
+        workers = [context.Process(target=_count_twenty, args=(path, barrier, results)) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(30)
+        assert [results.get(timeout=5), results.get(timeout=5)] == ["ok", "ok"], trial
+        assert SharedFileStorage(path=path).get("key") == 40
