@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from features.facts import Facts
 from features.identifiers import kz_bin_registration
+from features.matching.explain import explain
+from features.matching.names import NameKey, name_key
+from features.matching.rules import MAX_QUERY_WORDS
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,17 @@ def sanctioned_match(f: Facts) -> Value:
         "role": p.party.role, "party_name": p.party.name, "entity_id": p.record["id"],
         "name": p.record["names"][0], "lists": p.record["sanctions"],
         "match_score": p.resolution.score, "matched_by": p.resolution.method, "matched": p.resolution.matched,
+        **_words(p),
     } for p in hits]})
+
+
+def _words(p) -> dict:
+    """For a match by name, which words of the party's name matched which listed ones, and by
+    which rule (`features.matching.explain`)."""
+    if p.resolution.method != "name":
+        return {}
+    party = NameKey(name_key(p.party.name).tokens[:MAX_QUERY_WORDS])
+    return {"words": explain(party, NameKey(tuple(p.resolution.matched.split())), p.record.get("schema"))}
 
 
 def sanctioned_proximity(f: Facts) -> Value:

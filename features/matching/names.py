@@ -230,24 +230,35 @@ def _stems(a: str, b: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
-    """Similarity of two words in [0, 1]: spelling first (`spelling_similarity`), then whether
+    """Similarity of two words in [0, 1]: spelling first (`spelling_rule`), then whether
     rigour's name database files both under one name (`SAME_NAME_SIMILARITY`)."""
-    edit = spelling_similarity(a, skeleton(a), b, skeleton(b))
+    return token_rule(a, b)[0]
+
+
+def token_rule(a: str, b: str) -> tuple[float, str]:
+    """`token_similarity` with the rule that gave it ("same name" for the name ids')."""
+    edit, rule = spelling_rule(a, skeleton(a), b, skeleton(b))
     if edit < SAME_NAME_SIMILARITY and len(a) > 1 and len(b) > 1:
         a, b = _stems(a, b)
         # `a` is the query's word in resolution, the same for every candidate, so its name ids are
         # looked up (and cached) once; most words have none, which spares the lookup of `b`'s.
         if (ids := name_ids(a)) and ids & name_ids(b):
-            edit = SAME_NAME_SIMILARITY
-    return edit
+            return SAME_NAME_SIMILARITY, "same name"
+    return edit, rule
 
 
 _ABRIDGED_MOST = max(PREFIX_SIMILARITY, CONSONANTS_SIMILARITY)
 
 
 def spelling_similarity(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> float:
-    """The rules of `token_similarity` but the name ids', from both words and their skeletons:
-    the one statement of them in Python, which the bounds call too (`features.matching.bound`).
+    """The rules of `token_similarity` but the name ids', from both words and their skeletons
+    (`spelling_rule`, which states them): what the bounds call too (`features.matching.bound`)."""
+    return spelling_rule(a, sa, b, sb, need)[0]
+
+
+def spelling_rule(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> tuple[float, str]:
+    """(similarity, the rule that gave it) by the spelling rules: the one statement of them in
+    Python, read by the scorer, both bounds and the match evidence (`explain`).
 
     Equal spellings, then equal skeletons; an initial ("v") matches the words it starts; else
     the edit distance of the words or of their skeletons, whichever is smaller (of their stems
@@ -260,12 +271,12 @@ def spelling_similarity(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> 
     apart are not compared letter by letter); at `need` or above, it is exact.
     """
     if a == b:
-        return 1.0
+        return 1.0, "same"
     if sa == sb:
-        return SKELETON_SIMILARITY
+        return SKELETON_SIMILARITY, "transliteration"
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)  # sorted((a, b), key=len), which is stable
     if len(short) == 1:
-        return INITIAL_SIMILARITY if long_[0] == short else 0.0
+        return (INITIAL_SIMILARITY, "initial") if long_[0] == short else (0.0, "different")
     stemmed = a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES)
     if stemmed:
         a, b = _stems(a, b)
@@ -282,12 +293,13 @@ def spelling_similarity(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> 
         if d > 1 or stemmed:  # else the skeletons' distance, at least 1 (they differ), cannot be smaller
             d = min(d, _edits(sa, sb))
         edit = 1.0 - TYPO_COST * d / longest
+    rule = "spelling"
     if edit < _ABRIDGED_MOST and len(short) >= ABRIDGED_LENGTH:
         if edit < PREFIX_SIMILARITY and long_.startswith(short) and not _only_patronymic(long_, short):
-            edit = PREFIX_SIMILARITY
+            edit, rule = PREFIX_SIMILARITY, "abridged"
         if edit < CONSONANTS_SIMILARITY and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
-            edit = CONSONANTS_SIMILARITY
-    return edit
+            edit, rule = CONSONANTS_SIMILARITY, "consonants"
+    return edit, rule
 
 
 def _only_patronymic(word: str, other: str) -> bool:
@@ -378,13 +390,28 @@ def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: f
     their weight when only one name has them, and `CONFLICT_COST` times it when both names have
     words the other lacks.
     """
+    used_a, used_b, pairs = _alignment(a, b, floor)
+    covered = sum(sim * (_weight(a[i], person) + _weight(b[j], person)) for sim, i, j in pairs)
+    paired = sum(_weight(a[i], person) + _weight(b[j], person) for _, i, j in pairs)
+    if not paired:
+        return 0.0
+    left_a = sum(_weight(t, person) for i, t in enumerate(a) if i not in used_a)
+    left_b = sum(_weight(t, person) for j, t in enumerate(b) if j not in used_b)
+    cost = CONFLICT_COST if left_a and left_b else extra_cost
+    return covered / (paired + cost * (left_a + left_b))
+
+
+def _alignment(a: tuple[str, ...], b: tuple[str, ...], floor: float) -> tuple[set[int], set[int], list[tuple[float, int, int]]]:
+    """The word pairs `_aligned` scores, (similarity, i, j), best first, and the words paired."""
     roles_a, roles_b = name_roles(a), name_roles(b)
     pairs = sorted(
         ((token_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)
          if not (roles_a[i] and roles_b[j] and roles_a[i] != roles_b[j])),
         reverse=True,
     )
-    used_a, used_b, covered, paired = set(), set(), 0.0, 0.0
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen = []
     for sim, i, j in pairs:
         if sim < floor:
             break
@@ -392,15 +419,8 @@ def _aligned(a: tuple[str, ...], b: tuple[str, ...], floor: float, extra_cost: f
             continue
         used_a.add(i)
         used_b.add(j)
-        weight = _weight(a[i], person) + _weight(b[j], person)
-        covered += sim * weight
-        paired += weight
-    if not paired:
-        return 0.0
-    left_a = sum(_weight(t, person) for i, t in enumerate(a) if i not in used_a)
-    left_b = sum(_weight(t, person) for j, t in enumerate(b) if j not in used_b)
-    cost = CONFLICT_COST if left_a and left_b else extra_cost
-    return covered / (paired + cost * (left_a + left_b))
+        chosen.append((sim, i, j))
+    return used_a, used_b, chosen
 
 
 def _numbers(key: NameKey, schema: str | None) -> frozenset[str]:
