@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from features.facts import Facts
+from features.facts import Facts, PartyFacts
 from features.identifiers import kz_bin_registration
 from features.matching.explain import explain
 from features.matching.names import NameKey, name_key
@@ -136,7 +136,7 @@ def sanctioned_match(f: Facts) -> Value:
     } for p in hits]})
 
 
-def _words(p) -> dict:
+def _words(p: PartyFacts) -> dict:
     """For a match by name, which words of the party's name matched which listed ones, and by
     which rule (`features.matching.explain`)."""
     if p.resolution.method != "name":

@@ -44,10 +44,8 @@ WEIGHT_POWER = 0.5
 GENERIC_WEIGHT = 0.5
 # Unpaired words cost this share of their weight when only one name has them (a dropped middle
 # name, a branch suffix), a person's less than a company's; CONFLICT_COST when both names keep
-# words the other lacks (two different given names are two people). A company's cost of 1.0
-# would refuse "Mikron Trade" for "JSC Mikron" (precision on the nomenklatura pairs 0.887 ->
-# 0.897) but lose a fifth of the ssb spellings that drop a word (recall 0.952 -> 0.910): what
-# tells such names apart is how common the shared word is, which these weights do not know yet.
+# words the other lacks (two different given names are two people). A higher company cost
+# refuses namesakes sharing a common word but loses spellings that drop a word (BENCHMARKS.md).
 EXTRA_COST = 0.7
 PERSON_EXTRA_COST = 0.3
 CONFLICT_COST = 1.5
