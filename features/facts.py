@@ -1,13 +1,16 @@
 """What one shipment's signals are computed from: its items looked up in the HS and CHPL
-tables and its parties resolved against the lists snapshot. Built once per shipment, so
-each signal stays a small pure function of these facts."""
+tables and valued in dollars, its parties resolved against the lists snapshot, and its
+consignee's history in the caller's record. Built once per shipment, so each signal stays a
+small pure function of these facts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from features.history import ConsigneeHistory, ItemView, Ledger
 from features.hs import hs6_of
+from features.money import Usd
 from features.reference import ChplEntry, Reference
 from features.resolve import Resolution, Resolver, party_key
 from features.shipment import Item, Party, Shipment
@@ -23,6 +26,12 @@ class ItemFacts:
     known: bool  # hs6 exists in HS 2022
     chpl: ChplEntry | None
     uav: str | None  # description, for UAV codes not on the CHPL
+    usd: Usd | None  # the declared value in dollars at the shipment date (None: no value declared)
+
+    @property
+    def view(self) -> ItemView:
+        return ItemView(self.hs6, bool(self.chpl or self.uav), self.chpl is not None,
+                        self.usd.value if self.usd else None, self.item.quantity)
 
 
 @dataclass(frozen=True)
@@ -42,15 +51,18 @@ class Facts:
     items: tuple[ItemFacts, ...]
     parties: tuple[PartyFacts, ...]
     max_hops: int
+    history: ConsigneeHistory | None = None  # None: no history (no record, or one too thin to tell)
 
     @property
     def consignee(self) -> PartyFacts:
         return next(p for p in self.parties if p.party.role == "consignee")
 
 
-def _item(item: Item, reference: Reference) -> ItemFacts:
+def item_facts(item: Item, reference: Reference, shipment: Shipment) -> ItemFacts:
+    """One item looked up in the HS and CHPL tables and valued in dollars at the shipment date."""
     hs6 = hs6_of(item.hs_code)
-    return ItemFacts(item, hs6, hs6 in reference.hs6, reference.chpl.get(hs6), reference.uav.get(hs6))
+    usd = None if item.value is None else reference.rates.to_usd(item.value, item.currency, shipment.date)
+    return ItemFacts(item, hs6, hs6 in reference.hs6, reference.chpl.get(hs6), reference.uav.get(hs6), usd)
 
 
 def _party(party: Party, resolver: Resolver, max_hops: int, cleared: Cleared) -> PartyFacts:
@@ -71,13 +83,21 @@ def _party(party: Party, resolver: Resolver, max_hops: int, cleared: Cleared) ->
 
 
 def gather_facts(shipment: Shipment, reference: Reference, resolver: Resolver, *,
-                 max_hops: int, cleared: Cleared | None = None) -> Facts:
+                 max_hops: int, cleared: Cleared | None = None, ledger: Ledger | None = None) -> Facts:
     """`resolver`: the parties' resolution against one snapshot at one match threshold; `cleared`:
-    the (party key, entity id) pairs the caller's tenant cleared, with who and when."""
+    the (party key, entity id) pairs the caller's tenant cleared, with who and when; `ledger`: the
+    caller's history tallies, which this shipment is read against and then added to (None: no
+    record, so no history)."""
+    items = tuple(item_facts(item, reference, shipment) for item in shipment.items)
+    views = [i.view for i in items]
+    history = ledger.view(shipment, views) if ledger is not None else None
+    if ledger is not None:
+        ledger.add(shipment, views)
     return Facts(
         shipment,
         reference,
-        tuple(_item(item, reference) for item in shipment.items),
+        items,
         tuple(_party(p, resolver, max_hops, cleared) for p in shipment.parties),
         max_hops,
+        history,
     )

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from features.identifiers import Identifier
+from features.identifiers import CHECKED_SCHEMES, Identifier
 from features.matching.bound import QueryBound
 from features.matching.names import NameKey, compare_names, name_key
 from features.matching.prefilter import LooseQuery, loose_upper
@@ -19,8 +19,6 @@ from features.matching.rules import MAX_QUERY_WORDS, OTHER_COUNTRY
 from features.shipment import Party
 from features.snapshot.reader import Snapshot
 
-# Schemes whose values carry a checksum: an invalid one is a typo, never a match.
-CHECKED_SCHEMES = frozenset({"inn", "ogrn", "bin", "iin", "lei", "imo"})
 
 
 @dataclass(frozen=True)
