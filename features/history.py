@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from features.hs import hs6_of
 from features.matching.names import name_key
 from features.shipment import Party, Shipment
 
@@ -113,15 +114,16 @@ class ItemView:
     quantity: float | None
 
 
-def history_keys(shipment: Shipment, items: Sequence[ItemView]) -> list[str]:
-    """Every tally `Ledger.view` and `Ledger.add` read for this shipment."""
+def history_keys(shipment: Shipment, chpl: Container[str]) -> list[str]:
+    """Every tally `Ledger.view` and `Ledger.add` read for this shipment (`chpl`: the CHPL's HS6 codes)."""
     c = consignee_key(shipment.consignee)
     shipper = _shipper_key(shipment)
+    hs6s = [h for h in (hs6_of(i.hs_code) for i in shipment.items) if h]
     keys = ["tenant||", f"seen|{c}|", f"shippers|{c}|", f"route|{c}|{route_of(shipment)}"]
     keys += [f"shipper|{c}|{shipper}"] if shipper else []
-    keys += [f"chapter|{c}|{i.hs6[:2]}" for i in items if i.hs6]
+    keys += [f"chapter|{c}|{h[:2]}" for h in hs6s]
     keys += [f"chpl|{c}|{m}" for m in _months_back(shipment.date, RECENT_MONTHS + BASELINE_MONTHS)]
-    keys += [f"unit||{i.hs6}" for i in items if i.chpl and i.hs6]
+    keys += [f"unit||{h}" for h in hs6s if h in chpl]
     return list(dict.fromkeys(keys))
 
 

@@ -47,7 +47,7 @@ MODEL_KINDS = (DiversionModel, HistoryModel)
 Model = DiversionModel | HistoryModel
 MODEL_FILE, CARD_FILE = "model.skops", "card.json"
 # Bumped when a model's attributes change meaning; older files are refused with "retrain".
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 # The card's fields this code reads, each of the type it reads (checked when present: a card
 # need not hold them all, a model of ours is refused without `format`, `sha256` and `features`).
 CARD_FIELDS = {"format": int, "sha256": str, "features": list, "name": str, "created": str,

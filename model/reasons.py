@@ -5,57 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from features.signals import SIGNALS, Value
+from features.signals import MESSAGES, SIGNALS, Value
 
-REASON_CODES = ("DUAL_USE_HS", "UAV_ITEM", "EAEU_DESTINATION", "TRANSSHIPMENT_ROUTE", "YOUNG_CONSIGNEE",
-                "UNDATED_CONSIGNEE", "SANCTIONED_PARTY", "LINKED_SANCTIONED_PARTY", "HISTORY_PATTERN")
-
-
-def _dual_use(e: dict) -> str:
-    return f"HS {e['chpl_tier']['hs6']} is on the Common High Priority List ({e['chpl_tier']['tier']}): {e['chpl_tier']['description']}"
-
-
-def _uav(e: dict) -> str:
-    return f"HS {e['uav_item']['items'][0]['hs6']}: unmanned aircraft or parts (not on the CHPL, a weaker signal)"
-
-
-def _eaeu(e: dict) -> str:
-    d = e["eaeu_destination"]
-    return f"Destination {d['name']} is in the Eurasian Economic Union: goods reach Russia with no further customs border"
-
-
-def _route(e: dict) -> str:
-    places = ([e["hub_destination"]["name"] + " (destination)"] if "hub_destination" in e else []) + \
-             [f"{c} (transit)" for c in e.get("hub_transit", {}).get("countries", [])]
-    return f"Route through a transshipment point named by FinCEN/BIS alert FIN-2022-Alert003: {', '.join(places)}"
-
-
-def _young(e: dict) -> str:
-    d = e["consignee_age_days"]
-    return f"Consignee incorporated {d['incorporation_date']}, {d['age_days']} days before the shipment (source: {d['source']})"
-
-
-def _undated(e: dict) -> str:
-    checked = ", ".join(e["consignee_age_days"]["checked"])
-    return f"The consignee's incorporation date is unknown (checked: {checked}); an undated company is a red flag"
-
-
-def _sanctioned(e: dict) -> str:
-    p = e["sanctioned_match"]["parties"][0]
-    return (f"The {p['role']} '{p['party_name']}' resolves to the sanctioned entity {p['name']} "
-            f"({p['lists'][0]}); band set to high whatever the score")
-
-
-def _linked(e: dict) -> str:
-    p = e["sanctioned_proximity"]["parties"][0]
-    steps = " ".join(f"-{s['phrase']}-> {s['name']}" for s in p["path"])
-    return f"The {p['role']} '{p['party_name']}' is {p['hops']} link(s) from a sanctioned entity: {p['name']} {steps}"
-
-
-MESSAGES: dict[str, Callable[[dict], str]] = {
-    "DUAL_USE_HS": _dual_use, "UAV_ITEM": _uav, "EAEU_DESTINATION": _eaeu, "TRANSSHIPMENT_ROUTE": _route,
-    "YOUNG_CONSIGNEE": _young, "UNDATED_CONSIGNEE": _undated, "SANCTIONED_PARTY": _sanctioned, "LINKED_SANCTIONED_PARTY": _linked,
-}
+# Every code a reason may carry: the signals' (their messages are declared with them), then
+# the learned columns of a history model.
+REASON_CODES = tuple(MESSAGES) + ("HISTORY_PATTERN",)
 
 
 def _learned(features: dict[str, object], contributions: dict[str, float]) -> list[dict]:

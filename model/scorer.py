@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from features.facts import Cleared, gather_facts
+from features.history import Ledger
 from features.reference import Reference
 from features.resolve import Resolver
 from features.shipment import Shipment
@@ -54,16 +55,19 @@ class Scorer:
     def snapshot(self) -> Snapshot:
         return self.resolver.snapshot
 
-    def signals(self, shipment: Shipment, cleared: Cleared | None = None) -> dict[str, Value]:
-        facts = gather_facts(shipment, self.reference, self.resolver, max_hops=self.max_hops, cleared=cleared)
+    def signals(self, shipment: Shipment, cleared: Cleared | None = None, ledger: Ledger | None = None) -> dict[str, Value]:
+        facts = gather_facts(shipment, self.reference, self.resolver, max_hops=self.max_hops, cleared=cleared,
+                             ledger=ledger)
         return compute_signals(facts)
 
-    def assess(self, shipments: list[Shipment], cleared: Cleared | None = None) -> list[Assessment]:
+    def assess(self, shipments: list[Shipment], cleared: Cleared | None = None,
+               ledger: Ledger | None = None) -> list[Assessment]:
         """Score many shipments with one model call (the batch path and the single path alike);
-        `cleared`: the matches the caller's tenant cleared (`features.facts.gather_facts`)."""
+        `cleared`: the matches the caller's tenant cleared; `ledger`: its history tallies, which
+        each shipment is read against and then added to, in order (`features.facts.gather_facts`)."""
         if not shipments:
             return []
-        signals = [self.signals(s, cleared) for s in shipments]
+        signals = [self.signals(s, cleared, ledger) for s in shipments]
         return [Assessment(score=score, base=base, reasons=reasons, signals=sig, contributions=contributions,
                            band="high" if sig["sanctioned_match"].value > 0 else self.bands.of(score))
                 for sig, (score, base, reasons, contributions) in zip(signals, explain_batch(self.model, shipments, signals,

@@ -23,7 +23,7 @@ import pandas as pd
 from features.hs import hs6_of
 from features.matching.names import name_key
 from features.shipment import ROLES, Item, Party, Shipment
-from features.signals import SIGNAL_NAMES, Value
+from features.signals import SIGNAL_NAMES, SIGNALS, Value
 
 if TYPE_CHECKING:
     from model.mapping import Mapping
@@ -83,16 +83,6 @@ NUMERIC: dict[str, tuple[tuple[str, ...], Callable[[Shipment], float | None]]] =
 }
 PARTY_PARTS = {"id": "identifier", "name": "name", "country": "country"}
 
-# The mapping keys each signal needs (any one of them); without them the signal is unknown, not zero.
-SIGNAL_INPUTS: dict[str, tuple[str, ...]] = {
-    "chpl_tier": ("hs_code",), "chpl_value_share": ("hs_code",), "uav_item": ("hs_code",),
-    "eaeu_destination": ("destination_country",), "hub_destination": ("destination_country",),
-    "hub_transit": ("transit_countries",),
-    "consignee_age_days": ("consignee.incorporation_date", "consignee.identifier", "consignee.name"),
-    "sanctioned_match": ("party.name", "party.identifier"),
-    "sanctioned_proximity": ("party.name", "party.identifier"),
-}
-
 
 def _mapped_keys(mapping: Mapping) -> set[str]:
     keys = {k for k in ("hs_code", "origin_country", "destination_country", "transit_countries", "value", "quantity")
@@ -105,8 +95,9 @@ def _mapped_keys(mapping: Mapping) -> set[str]:
 
 
 def available_signals(mapping: Mapping) -> tuple[str, ...]:
+    """The signals whose inputs (`features.signals.Signal.inputs`) the mapping has."""
     keys = _mapped_keys(mapping)
-    return tuple(name for name in SIGNAL_NAMES if keys & set(SIGNAL_INPUTS[name]))
+    return tuple(s.name for s in SIGNALS if all(keys & set(need.split("|")) for need in s.inputs))
 
 
 def _party_features(mapping: Mapping) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from features.facts import gather_facts
+from features.history import Ledger
 from features.lists import read_list
 from features.reference import Reference
 from features.resolve import Resolver
@@ -26,7 +27,7 @@ from model.baseline import red_flag_count
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL, to_matrix
 from model.metrics import probability_metrics, ranking_metrics
-from model.simulate import SimulationConfig, simulate
+from model.simulate import SimulationConfig, forwarder_of, simulate
 
 HOLDOUT = 0.25
 
@@ -41,7 +42,9 @@ class SimulatedSet:
 
 def simulated_set(reference: Reference, config: SimulationConfig, *, match_threshold: float, max_hops: int,
                   progress: Callable[[str], None] = lambda _: None) -> SimulatedSet:
-    """Simulate, build the registry snapshot with the real list reader, run the real feature builder."""
+    """Simulate, build the registry snapshot with the real list reader, run the real feature
+    builder: each simulated forwarder's shipments in date order through its own history tallies,
+    as the service reads and adds to a tenant's."""
     with tempfile.TemporaryDirectory(prefix="diversion-risk-sim-") as tmp:
         registry = Path(tmp) / "registry.ftm.jsonl"
         progress(f"simulating {config.shipments} shipments (seed {config.seed})")
@@ -50,8 +53,13 @@ def simulated_set(reference: Reference, config: SimulationConfig, *, match_thres
         build_snapshot(read_list(registry, "ftm"), Path(tmp) / "snapshot", [])
         progress("computing signals with the feature builder")
         resolver = Resolver(Snapshot(Path(tmp) / "snapshot"), match_threshold)
-        X = to_matrix(compute_signals(gather_facts(s, reference, resolver, max_hops=max_hops)) for s in shipments)
-    y = np.asarray(labels, dtype=int)
+        ledgers: dict[str, Ledger] = {}
+        X = to_matrix(compute_signals(gather_facts(s, reference, resolver, max_hops=max_hops,
+                                                   ledger=ledgers.setdefault(forwarder_of(s), Ledger())))
+                      for s in shipments)
+    kept = np.array([s.date >= config.train_from for s in shipments])  # earlier ones only fill the histories
+    shipments, X = [s for s, k in zip(shipments, kept) if k], X[kept]
+    y = np.asarray(labels, dtype=int)[kept]
     digest = hashlib.sha256(X.tobytes() + y.tobytes()).hexdigest()
     return SimulatedSet(X, y, np.array([s.date for s in shipments], dtype="datetime64[D]"), digest)
 

@@ -22,6 +22,7 @@ from model.train_history import train_on_history
 from service import cli_store, multiproc
 from service.cli_common import Context, figures, pass_ctx, progress
 from service.cli_lists import lists
+from service.cli_history import history
 from service.cli_rescreen import rescreen
 from service.cli_webhooks import webhooks
 from service.db import Database
@@ -207,7 +208,7 @@ def openapi() -> None:
     click.echo(spec_yaml(), nl=False)
 
 
-for command in (lists, rescreen, webhooks, *cli_store.COMMANDS):
+for command in (lists, rescreen, webhooks, history, *cli_store.COMMANDS):
     main.add_command(command)
 
 

@@ -98,9 +98,10 @@ class Decisions:
         self.db = db
 
     def record(self, caller: Caller, scored: list[tuple[Shipment, dict]],
-               claim: Callable[[Connection], None] | None = None) -> None:
+               also: Callable[[Connection], None] | None = None) -> None:
         """Store each (shipment, response result) in one transaction; raises if it cannot commit.
-        `claim` runs first in that transaction (an Idempotency-Key's claim: held with the decisions or not at all)."""
+        `also` runs first in that transaction (an Idempotency-Key's claim, the history tallies the
+        decisions add to: held with the decisions or not at all)."""
         now = utcnow()
         rows = []
         for shipment, result in scored:
@@ -115,8 +116,8 @@ class Decisions:
             ))
         # A Core insert: the ORM's unit of work costs more than the insert itself on every request.
         with self.db.engine.begin() as connection:
-            if claim is not None:
-                claim(connection)
+            if also is not None:
+                also(connection)
             connection.execute(insert(Decision), rows)
 
     def get(self, tenant: str, decision_id: str) -> dict | None:

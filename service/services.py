@@ -8,6 +8,7 @@ from service.alerts import Alerts
 from service.clearances import ClearanceCache
 from service.db import Database
 from service.decisions import Decisions
+from service.history import HistoryStore
 from service.idempotency import IdempotencyKeys
 from service.keys import Keys
 from service.metrics import Metrics
@@ -24,6 +25,7 @@ class Services:
     idempotency: IdempotencyKeys
     alerts: Alerts
     clearances: ClearanceCache
+    history: HistoryStore
 
     @classmethod
     def start(cls, settings: Settings, runtime: Runtime) -> Services:
@@ -31,4 +33,4 @@ class Services:
         db = Database(settings)
         db.upgrade()
         return cls(db, Keys(db), Decisions(db), Metrics(runtime, db), IdempotencyKeys(db, settings.idempotency_ttl),
-                   Alerts(db), ClearanceCache(db, settings.reload_interval))
+                   Alerts(db), ClearanceCache(db, settings.reload_interval), HistoryStore(db, runtime.reference))

@@ -6,14 +6,15 @@ paging (an id alone is random); the public id is `id`. `idempotency_keys` rows a
 either (a trigger refuses UPDATE); an expired one is deleted (service/idempotency.py).
 Continuous screening's `alerts`, `alert_reviews`, `clearances`, `webhook_deliveries` and
 `lookback_results` are append-only too (migration 0003); `parties`, `decision_parties`,
-`screening_state` and `rescreens` are its derived bookkeeping.
+`screening_state` and `rescreens` are its derived bookkeeping. `history_tallies` (migration 0004)
+are the consignees' histories, derived from the decisions too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit sequence.
@@ -243,3 +244,19 @@ class LookbackResult(Base):
     score_before: Mapped[float] = mapped_column(Float)
     score_after: Mapped[float] = mapped_column(Float)
     reasons_added: Mapped[list] = mapped_column(JSON)  # reason codes the new score has and the old lacked
+
+
+class HistoryTally(Base):
+    """One running tally of a tenant's decision record (`features.history` says which): added to
+    in the transaction of each decision, so reading a consignee's history costs one indexed
+    query. Derived from the decisions: `diversion-risk history rebuild` recomputes it."""
+
+    __tablename__ = "history_tallies"
+
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    total_sq: Mapped[float] = mapped_column(Float)
+    first_date: Mapped[dt.date | None] = mapped_column(Date(), nullable=True)
+    last_date: Mapped[dt.date | None] = mapped_column(Date(), nullable=True)

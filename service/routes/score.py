@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, jsonify
 from marshmallow import ValidationError
 from sqlalchemy import Connection
 
+from features.history import Ledger
 from features.shipment import Shipment
 from model.scorer import Assessment
 from service.auth import requires
@@ -69,10 +70,16 @@ def check_batch_work(shipments: list) -> None:
         raise invalid({"shipments": [f"the parties' names must total at most {most:,} characters (NFKC) per batch"]})
 
 
-def record(scored: list[tuple[Shipment, dict]], claim: Callable[[Connection], None] | None) -> None:
-    """Commit the decisions (one transaction, with the request's Idempotency-Key claim), then count them by band."""
+def record(scored: list[tuple[Shipment, dict]], claim: Callable[[Connection], None] | None, ledger: Ledger) -> None:
+    """Commit the decisions (one transaction, with the request's Idempotency-Key claim and what
+    they add to the tenant's history tallies), then count them by band."""
+    def with_decisions(connection: Connection) -> None:
+        if claim is not None:
+            claim(connection)
+        services().history.add(connection, g.caller.tenant, ledger.pending)
+
     if scored:
-        services().decisions.record(g.caller, scored, claim)
+        services().decisions.record(g.caller, scored, with_decisions)
     for _, item in scored:
         services().metrics.decisions.labels(item["band"]).inc()
 
@@ -86,10 +93,11 @@ def score():
     if claim.replay is not None:
         return claim.replay
     shipment = load_shipment(data)
-    [assessment] = state.scorer.assess([shipment], services().clearances.of(g.caller.tenant))
+    ledger = services().history.ledger(g.caller.tenant, [shipment])
+    [assessment] = state.scorer.assess([shipment], services().clearances.of(g.caller.tenant), ledger)
     body = result(shipment, assessment, state)
     response = jsonify(body)
-    record([(shipment, body)], claim.storing(response))
+    record([(shipment, body)], claim.storing(response), ledger)
     return response
 
 
@@ -116,7 +124,8 @@ def score_batch():
         except Problem as problem:
             loaded.append(problem)
     valid = [s for s in loaded if isinstance(s, Shipment)]
-    assessments = iter(state.scorer.assess(valid, services().clearances.of(g.caller.tenant)))
+    ledger = services().history.ledger(g.caller.tenant, valid)
+    assessments = iter(state.scorer.assess(valid, services().clearances.of(g.caller.tenant), ledger))
     results = [
         {"index": i, "error": item.document()} if isinstance(item, Problem)
         else {"index": i, "result": result(item, next(assessments), state)}
@@ -125,5 +134,5 @@ def score_batch():
     response = jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version,
                         "lists_as_of": state.lists_as_of})
     record([(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry],
-           claim.storing(response))
+           claim.storing(response), ledger)
     return response

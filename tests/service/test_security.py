@@ -75,7 +75,7 @@ SECRET_PATH = "/srv/secret/internal/module.py"
 def test_no_stack_trace_or_internal_path_in_any_response(app, client, monkeypatch, error, status):
     runtime = app.extensions["diversion_risk"]
 
-    def fail(shipments, cleared=None):
+    def fail(shipments, cleared=None, ledger=None):
         raise error
 
     monkeypatch.setattr(runtime.current().scorer, "assess", fail)
