@@ -43,7 +43,7 @@ RECENT_MONTHS, BASELINE_MONTHS, MIN_BASELINE_MONTHS = 3, 12, 3
 SURGE_PSEUDO_USD = 1_000.0
 # A CHPL item's unit value is judged against the tenant's own record of that HS6 once it holds
 # MIN_UNIT_RECORDS of them; UNIT_SD_FLOOR (log10) keeps a record of one price from flagging 1% off.
-MIN_UNIT_RECORDS, UNIT_SD_FLOOR = 20, 0.1
+MIN_UNIT_RECORDS, UNIT_SD_FLOOR = 10, 0.1
 
 
 @dataclass

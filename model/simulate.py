@@ -30,11 +30,12 @@ class SimulationConfig:
     """Every knob of the simulation; docs/data-card.md gives the reason for each default."""
 
     seed: int = 20220224
-    shipments: int = 14_000
-    forwarders: int = 30  # each starts using the service at its own date: its first decisions have no history
+    shipments: int = 16_000
+    forwarders: int = 12  # each starts using the service at its own date: its first decisions have no history
+    home_forwarder_share: float = 0.85  # of a legitimate trader's shipments, through its usual forwarder
     sanctioned_buyers: int = 200
     intermediaries_per_buyer: tuple[int, int] = (1, 4)
-    legit_traders: int = 2_000
+    legit_traders: int = 800
     diversion_share: float = 0.10
     direct_sanctioned_share: float = 0.005
     direct_embargoed_share: float = 0.15  # of diversion shipments: straight to a Russian or Belarusian front
@@ -111,7 +112,7 @@ def simulate(config: SimulationConfig, reference: Reference, registry_path: Path
     # The first forwarder has used the service from the start; the others join at random dates.
     joined = sorted([config.start] + [_date(rng, config.start, config.end - dt.timedelta(days=180))
                                       for _ in range(config.forwarders - 1)])
-    drawn = []
+    drawn, home = [], {}
     for n in range(config.shipments):
         roll = rng.random()
         if roll < config.direct_sanctioned_share:
@@ -123,7 +124,11 @@ def simulate(config: SimulationConfig, reference: Reference, registry_path: Path
             trader, kind = rng.choice(world.legit), "legit"
         start, end = trader.window(kind, config)
         date = _date(rng, start, end)
-        forwarder = rng.randrange(bisect.bisect_right(joined, date))
+        usual = home.setdefault(id(trader), rng.randrange(config.forwarders))
+        if kind == "legit" and joined[usual] <= date and rng.random() < config.home_forwarder_share:
+            forwarder = usual
+        else:  # a network shops around, and a trader's usual forwarder may not use the service yet
+            forwarder = rng.randrange(bisect.bisect_right(joined, date))
         label = int(kind == "diversion")
         drawn.append((_shipment(rng, config, world, n, trader, kind, date, forwarder, rates),
                       label if rng.random() >= config.label_noise else 1 - label))

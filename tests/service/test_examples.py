@@ -9,14 +9,16 @@ from tests.conftest import EXAMPLES
 
 def score(client, name):
     body = (EXAMPLES / f"{name}.json").read_text()
-    path = "/v1/score/batch" if name == "batch" else "/v1/score"
+    path = "/v1/score/batch" if name in ("batch", "consignee-history") else "/v1/score"
     response = client.post(path, data=body, content_type="application/json")
     assert response.status_code == 200, response.json
     return response.json
 
 
 @pytest.mark.parametrize("name, band, codes", [
-    ("chips-to-kazakhstan", "high", {"DUAL_USE_HS", "YOUNG_CONSIGNEE", "TRANSSHIPMENT_ROUTE", "EAEU_DESTINATION"}),
+    ("chips-to-kazakhstan", None, {"DUAL_USE_HS", "YOUNG_CONSIGNEE", "TRANSSHIPMENT_ROUTE", "EAEU_DESTINATION"}),
+    ("chips-to-russia", "high", {"EMBARGOED_DESTINATION", "DUAL_USE_HS", "YOUNG_CONSIGNEE"}),
+    ("invalid-identifier", None, {"TRADING_CONSIGNEE", "UNDATED_CONSIGNEE"}),
     ("sanctioned-consignee", "high", {"SANCTIONED_PARTY"}),
     ("furniture-to-germany", "low", set()),
     ("linked-consignee", None, {"LINKED_SANCTIONED_PARTY"}),
@@ -28,6 +30,28 @@ def test_examples(client, name, band, codes):
     assert codes <= {r["code"] for r in body["reasons"]}
     if not codes:
         assert body["reasons"] == []
+
+
+def test_chips_to_kazakhstan_are_at_least_medium(client):
+    assert score(client, "chips-to-kazakhstan")["band"] in ("medium", "high")
+
+
+def test_an_invalid_bin_is_shown_and_dates_nothing(client):
+    body = score(client, "invalid-identifier")
+    invalid = body["signals"]["invalid_identifiers"]
+    assert invalid["value"] == 1 and invalid["evidence"]["identifiers"][0]["problem"] == "wrong check digit"
+    assert body["signals"]["consignee_age_days"]["value"] is None
+
+
+def test_the_consignee_history_example(client):
+    """A steel importer's year in the record, then chips and drones from a new shipper on a new route."""
+    last = score(client, "consignee-history")["results"][-1]["result"]
+    codes = {r["code"] for r in last["reasons"]}
+    assert {"UNUSUAL_GOODS", "UNUSUAL_UNIT_VALUE", "UAV_ITEM", "DUAL_USE_HS"} <= codes
+    signals = last["signals"]
+    assert signals["consignee_seen"]["value"] == 12 and signals["new_route"]["value"] == 1
+    assert signals["chpl_value_surge"]["value"] > 1 and signals["distinct_shippers"]["value"] == 2
+    assert last["band"] == "high"
 
 
 def test_sanctioned_example_names_the_designation(client):
