@@ -20,7 +20,6 @@ from features.shipment import Party
 from features.snapshot.reader import Snapshot
 
 
-
 @dataclass(frozen=True)
 class Resolution:
     row: int  # entity row in the snapshot

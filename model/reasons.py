@@ -3,8 +3,6 @@ model's exact contribution (log-odds) and the evidence behind each."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from features.signals import MESSAGES, SIGNALS, Value
 
 # Every code a reason may carry: the signals' (their messages are declared with them), then

@@ -5,7 +5,9 @@ second (the bundled sources take ~20 s)."""
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from service.cli import main
 from service.home import Home
 from service.settings import Settings
 from tests.conftest import EXAMPLES, empty_store
@@ -24,3 +26,15 @@ def small_home(tmp_path, trained_home, database_url) -> Home:
     home.import_lists([EXAMPLES / "network.ftm.jsonl"], source="network")
     yield home
     empty_store(database_url)
+
+
+@pytest.fixture
+def run(home, monkeypatch):
+    """run(*args): the command line against the test's home and store, its result."""
+    monkeypatch.setenv("DIVERSION_RISK_HOME", str(home.root))
+    monkeypatch.setenv("DIVERSION_RISK_DATABASE_URL", home.settings.database_url)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke

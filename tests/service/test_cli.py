@@ -5,25 +5,12 @@ import json
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from service.cli import main
 from service.home import Home
 from service.settings import Settings
 from tests.conftest import EXAMPLES
 from tests.features.conftest import FIXTURES
 from tests.service.test_api import SHIPMENT
-
-
-@pytest.fixture
-def run(home, monkeypatch):
-    monkeypatch.setenv("DIVERSION_RISK_HOME", str(home.root))
-    monkeypatch.setenv("DIVERSION_RISK_DATABASE_URL", home.settings.database_url)
-
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def last_figures(output: str) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from features.history import MIN_TENANT_DECISIONS
 from service.tables import HistoryTally
 from tests.service.test_api import SHIPMENT
-from tests.service.test_cli import last_figures, run  # noqa: F401 (a fixture)
+from tests.service.test_cli import last_figures
 
 
 def _shipment(i: int, consignee: str, date: str = "2023-05-02", hs_code: str = "9403.20", origin: str = "CN") -> dict:
@@ -87,7 +87,7 @@ def test_a_decision_that_cannot_be_stored_adds_nothing(client, app, monkeypatch)
     assert _tallies(app) == before
 
 
-def test_rebuild_recounts_the_same_tallies(client, app, run):  # noqa: F811
+def test_rebuild_recounts_the_same_tallies(client, app, run):
     _record(client, 60)
     for i in range(5):
         client.post("/v1/score", json=_shipment(100 + i, "Steppe Steel LLP", f"2023-0{i + 1}-10",
