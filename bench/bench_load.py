@@ -27,7 +27,7 @@ from pathlib import Path
 from bench.bench_scoring import EXAMPLE
 from bench.common import bench_key, prepared_home, report
 from bench.http_load import rss_kib, server, wrk
-from model.persist import load_model
+from model.serving.persist import load_model
 from service.home import Home
 
 PORT = 8766

@@ -2,8 +2,8 @@
 
 N decisions over the five years before now, each a shipment scored for real by the service's
 `Scorer` with the home's active snapshot and model (so signals, reasons and bands are real), and
-inserted as the service records them. Shipments are the simulator's (`model.simulate`) with
-their consignee replaced by one of P invented traders (`model.simulate_names`), drawn with a
+inserted as the service records them. Shipments are the simulator's (`model.default.simulate`) with
+their consignee replaced by one of P invented traders (`model.default.names`), drawn with a
 Zipf-like skew (a few traders ship often, most rarely), every one at least once: the history
 holds P distinct consignees. Every name is invented; none is a real company. All of it is SIMULATED.
 
@@ -27,7 +27,7 @@ from features.matching import names
 from features.reference import load_reference
 from features.shipment import Party, Shipment
 from model.metrics import figures_line
-from model.simulate_names import company_name, spelling
+from model.default.names import company_name, spelling
 from service.db import Database
 from service.decisions import canonical_json
 from service.home import Home

@@ -19,12 +19,12 @@ from features.lists import read_list
 from features.reference import load_reference
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
-from model.evaluate import evaluate
-from model.mapping import load_mapping
+from model.history.evaluate import evaluate
+from model.history.mapping import load_mapping
 from model.metrics import figures_line
-from model.persist import save_model
-from model.report import write_report
-from model.train_history import train_on_history
+from model.serving.persist import save_model
+from model.history.report import write_report
+from model.history.train import train_on_history
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "../shared/data/external/customs-declaration-datasets"

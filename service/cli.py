@@ -11,14 +11,14 @@ import click
 
 from features.matching.evaluate import evaluate_pairs, read_pairs
 from features.reference import load_reference
-from model.evaluate import evaluate as evaluate_history
-from model.history import HistoryError
-from model.mapping import MappingError, load_mapping
-from model.persist import ModelFileError, load_card, load_model
-from model.report import write_report
-from model.simulate import SimulationConfig
-from model.train import evaluate_split, simulated_set, temporal_split
-from model.train_history import train_on_history
+from model.history.evaluate import evaluate as evaluate_history
+from model.history.data import HistoryError
+from model.history.mapping import MappingError, load_mapping
+from model.serving.persist import ModelFileError, load_card, load_model
+from model.history.report import write_report
+from model.default.simulate import SimulationConfig
+from model.default.train import evaluate_split, simulated_set, temporal_split
+from model.history.train import train_on_history
 from service import cli_store, multiproc
 from service.cli_common import Context, figures, pass_ctx, progress
 from service.cli_lists import lists
@@ -57,7 +57,7 @@ def serve(ctx: Context, bind: str | None, workers: int | None) -> None:
 @click.option("--data", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="labelled history: CSV, JSON lines or Parquet (repeat for several files)")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML naming the label, date and other columns (see model/mapping.py)")
+              help="YAML naming the label, date and other columns (see model/history/mapping.py)")
 @click.option("--model-name", default="default", show_default=True)
 @pass_ctx
 def train(ctx: Context, files: tuple[Path, ...], mapping: Path | None, model_name: str) -> None:

@@ -2,7 +2,7 @@
 
 The training set is a CSV of the decisions whose latest outcome settles them (confirmed_diversion
 or cleared; inconclusive ones teach nothing), one row per decision with the shipment's fields,
-and next to it a mapping YAML (the `model.mapping` format) naming its columns, so the training
+and next to it a mapping YAML (the `model.history.mapping` format) naming its columns, so the training
 command reads the pair as it is. Columns of the training CSV:
 
     decision_id, date, origin_country, destination_country, transit_countries (";"-separated),
@@ -95,7 +95,7 @@ def _training_row(decision: dict, scheme: str | None) -> dict:
 
 
 def training_mapping(scheme: str | None) -> dict:
-    """The mapping (model.mapping format) that reads the training CSV."""
+    """The mapping (model.history.mapping format) that reads the training CSV."""
     consignee = {"role": "consignee", "name": "consignee_name", "country": "consignee_country",
                  "incorporation_date": "consignee_incorporation_date"}
     if scheme:

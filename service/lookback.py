@@ -42,8 +42,8 @@ from features.matching import names
 from features.reference import Reference
 from features.resolve import Resolver
 from features.snapshot.reader import Snapshot, SnapshotError
-from model.persist import ModelFileError, load_card, load_model
-from model.scorer import Bands, Scorer
+from model.serving.persist import ModelFileError, load_card, load_model
+from model.serving.scorer import Bands, Scorer
 from service import tables
 from service.clearances import active_clearances
 from service.db import insert_ignoring, make_engine

@@ -25,8 +25,8 @@ from features.bulk import freeze_after_full_collections, freeze_long_lived
 from features.reference import Reference
 from features.resolve import Resolver
 from features.snapshot.reader import Snapshot, SnapshotError
-from model.persist import ModelFileError, load_model
-from model.scorer import Bands, Scorer
+from model.serving.persist import ModelFileError, load_model
+from model.serving.scorer import Bands, Scorer
 from service.home import Home
 from service.registry import Registry, RegistryError
 from service.sources import oldest_as_of

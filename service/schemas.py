@@ -15,7 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from features.countries import normalize_country
 from features.identifiers import SCHEMES, normalize_identifier
 from features.shipment import ROLES, Item, Party, Shipment
-from model.reasons import REASON_CODES
+from model.serving.reasons import REASON_CODES
 from service import alerts
 from service.settings import Settings
 

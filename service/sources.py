@@ -24,7 +24,7 @@ from pathlib import Path
 from features.lists import BY_NAME, ListFormatError, detect_format, get_format
 from features.lists.entities import Record
 from features.snapshot.build import collect
-from model.persist import file_sha256
+from model.serving.persist import file_sha256
 from service.registry import Registry, RegistryError
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

@@ -3,7 +3,7 @@ forwarder's or a customs office's export might have, for trying `diversion-risk 
 
     python examples/history/make_declarations.py
 
-Every row is simulated (model/simulate.py; docs/data-card.md); no row describes a real shipment.
+Every row is simulated (model/default/simulate.py; docs/data-card.md); no row describes a real shipment.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from features.reference import load_reference
-from model.simulate import SimulationConfig, simulate
+from model.default.simulate import SimulationConfig, simulate
 
 COLUMNS = ["declaration_id", "declared_on", "hs_code", "origin", "destination", "transit", "consignee",
            "consignee_country", "consignee_bin", "declared_value", "outcome"]

@@ -26,7 +26,7 @@ class Signal:
     # name -> evidence): what an analyst reads.
     messages: Mapping[str, Callable[[dict], str]]
     # The keys of a user's column mapping the signal reads: each entry must be mapped, "a|b"
-    # meaning either; without them the signal is unknown, not zero (`model.spec`).
+    # meaning either; without them the signal is unknown, not zero (`model.serving.spec`).
     inputs: tuple[str, ...]
     neutral: float | None = 0.0  # the unremarkable value reasons are measured from (None: unknown)
     red_flags: tuple[str, ...] = ()  # ids in features/data/export_evasion_red_flags.csv it answers to

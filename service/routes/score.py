@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from features.history import Ledger
 from features.shipment import Shipment
-from model.scorer import Assessment
+from model.serving.scorer import Assessment
 from service.auth import requires
 from service.problems import Problem, invalid
 from service.routes.common import json_body, serving_state, services

@@ -77,8 +77,8 @@ def synthetic_csv(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def synthetic_data(synthetic_csv, reference, snapshot):
     """The synthetic history, featurised once (party resolution by name is the slow part)."""
-    from model.history import load_history
-    from model.mapping import parse_mapping
+    from model.history.data import load_history
+    from model.history.mapping import parse_mapping
 
     return load_history([synthetic_csv], parse_mapping(SYNTHETIC_MAPPING), reference, snapshot,
                         match_threshold=0.9, max_hops=2)
@@ -87,8 +87,8 @@ def synthetic_data(synthetic_csv, reference, snapshot):
 @pytest.fixture(scope="session")
 def trained(synthetic_csv, reference, snapshot):
     """A history model on the synthetic CSV, with its card (fitted once: the machine may be shared)."""
-    from model.mapping import parse_mapping
-    from model.train_history import train_on_history
+    from model.history.mapping import parse_mapping
+    from model.history.train import train_on_history
 
     return train_on_history([synthetic_csv], parse_mapping(SYNTHETIC_MAPPING), reference, snapshot, "synthetic",
                             refit=False, params={"max_iter": 100})

@@ -12,7 +12,7 @@ import pytest
 import skops.io as sio
 
 from features.lists.errors import ListFormatError
-from model.persist import CARD_FILE, MODEL_FILE, MODEL_FORMAT, ModelFileError, file_sha256, load_model
+from model.serving.persist import CARD_FILE, MODEL_FILE, MODEL_FORMAT, ModelFileError, file_sha256, load_model
 from tests.service.test_api import SHIPMENT
 
 

@@ -11,7 +11,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from model.persist import CARD_FILE, ModelFileError, load_model, save_model
+from model.serving.persist import CARD_FILE, ModelFileError, load_model, save_model
 from service.cli import main
 from service.registry import RegistryError
 from service.runtime import INVALID_POINTER, Runtime
@@ -24,7 +24,7 @@ def _with(**fields):
     return lambda text: json.dumps({**json.loads(text), **fields})
 
 
-# A few of each class (tests/model/test_persist_trust.py, tests/features/snapshot/test_meta.py
+# A few of each class (tests/model/serving/test_persist_trust.py, tests/features/snapshot/test_meta.py
 # and test_registry.py try every shape on the loaders alone).
 CARDS = {
     "list": lambda text: "[]",

@@ -27,10 +27,10 @@ from sklearn.model_selection import KFold
 from sklearn.preprocessing import LabelEncoder, TargetEncoder
 
 from model.classifier import DiversionModel
-from model.encoding import CategoryEncoder
-from model.history_model import HistoryModel
+from model.history.encoding import CategoryEncoder
+from model.history.model import HistoryModel
 from model.shapes import ShapeTables
-from model.spec import FeatureSpec
+from model.serving.spec import FeatureSpec
 
 # Everything a model of ours is made of, as skops names it, and nothing else: our classes; the
 # scikit-learn parts they hold (the boosted trees with their binning, loss and link, the target

@@ -31,7 +31,8 @@ import yaml
 
 from features.identifiers import SCHEMES
 from features.shipment import ROLES
-from model.spec import categorical_features
+from features.signals import SIGNALS
+from model.serving.spec import CATEGORICAL, NUMERIC, PARTY_PARTS, FeatureSpec
 
 COLUMN_KEYS = ("hs_code", "origin_country", "destination_country", "value", "quantity", "currency")
 PARTY_KEYS = ("role", "name", "identifier", "identifier_scheme", "country", "incorporation_date")
@@ -174,6 +175,46 @@ def parse_mapping(raw) -> Mapping:
     if mapping.label in mapping.feature_columns() + [mapping.date]:
         raise MappingError(f"`label`: the label column {mapping.label!r} is also used as a feature")
     return replace(mapping, crosses=_crosses(raw.get("crosses"), set(categorical_features(mapping))))
+
+
+# What a mapping supports: the signals and the shipment-derived features its columns make.
+
+def _mapped_keys(mapping: Mapping) -> set[str]:
+    keys = {k for k in ("hs_code", "origin_country", "destination_country", "transit_countries", "value", "quantity")
+            if getattr(mapping, k)}
+    for party in mapping.parties:
+        for part in ("name", "identifier", "incorporation_date"):
+            if getattr(party, part):
+                keys |= {f"{party.role}.{part}", f"party.{part}"}
+    return keys
+
+
+def available_signals(mapping: Mapping) -> tuple[str, ...]:
+    """The signals whose inputs (`features.signals.Signal.inputs`) the mapping has."""
+    keys = _mapped_keys(mapping)
+    return tuple(s.name for s in SIGNALS if all(keys & set(need.split("|")) for need in s.inputs))
+
+
+def _party_features(mapping: Mapping) -> list[str]:
+    return [f"{p.role}_{part}" for p in mapping.parties for part, key in PARTY_PARTS.items() if getattr(p, key)]
+
+
+def categorical_features(mapping: Mapping) -> list[str]:
+    """Shipment-derived categoricals the mapping supports, then its extra categorical columns."""
+    derived = [name for name, (key, _) in CATEGORICAL.items() if getattr(mapping, key)] + _party_features(mapping)
+    return derived + [c for c in mapping.categorical if c not in derived]
+
+
+def numeric_features(mapping: Mapping) -> list[str]:
+    keys = _mapped_keys(mapping)
+    derived = [name for name, (need, _) in NUMERIC.items() if set(need) <= keys]
+    return derived + [c for c in mapping.numeric if c not in derived]
+
+
+def spec_for(mapping: Mapping) -> FeatureSpec:
+    """The columns a model trained on data of this mapping reads."""
+    return FeatureSpec(available_signals(mapping), tuple(categorical_features(mapping)),
+                       tuple(numeric_features(mapping)), mapping.crosses)
 
 
 def load_mapping(path: Path) -> Mapping:

@@ -14,14 +14,14 @@ import numpy as np
 
 from features.reference import Reference
 from features.snapshot.reader import Snapshot
-from model.baseline import red_flag_count
+from model.default.baseline import red_flag_count
 from model.dataset import to_matrix
-from model.history import HistoryData, load_history
-from model.mapping import Mapping
+from model.history.data import HistoryData, load_history
+from model.history.mapping import Mapping
 from model.metrics import probability_metrics, ranking_metrics
-from model.persist import Model
-from model.scorer import explain_batch
-from model.spec import FeatureSpec
+from model.serving.persist import Model
+from model.serving.scorer import explain_batch
+from model.serving.spec import FeatureSpec
 
 RULES = "rules baseline"
 TOP_RECORDS = 20  # records whose reasons the report lists

@@ -16,19 +16,19 @@ from pathlib import Path
 
 from features.reference import Reference
 from features.snapshot.reader import Snapshot
-from model.baseline import red_flag_count
+from model.default.baseline import red_flag_count
 from model.dataset import to_matrix
-from model.history import HistoryData, load_history
-from model.history_model import HistoryModel
-from model.mapping import Mapping
+from model.history.data import HistoryData, load_history
+from model.history.model import HistoryModel
+from model.history.mapping import Mapping, spec_for
 from model.metrics import probability_metrics, ranking_metrics
-from model.spec import FeatureSpec
-from model.train import HOLDOUT, temporal_split
+from model.serving.spec import FeatureSpec
+from model.default.train import HOLDOUT, temporal_split
 
 
 def fit_history(data: HistoryData, **params) -> HistoryModel:
     """Fit on every feature the mapping supports, less those the data never fills (nothing to learn)."""
-    spec = FeatureSpec.for_mapping(data.mapping)
+    spec = spec_for(data.mapping)
     frame = data.frame(spec)
     spec = spec.without({c for c in spec.columns if frame[c].isna().all()})
     return HistoryModel(spec=spec.to_dict(), **params).fit(frame[list(spec.columns)], data.y)

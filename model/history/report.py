@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
 
-from model.evaluate import RULES, Evaluation  # noqa: E402
+from model.history.evaluate import RULES, Evaluation  # noqa: E402
 from model.metrics import precision_at, recall_at  # noqa: E402
 
 RATES = tuple(r / 100 for r in range(1, 21))  # inspection rates 1%..20%

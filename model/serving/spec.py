@@ -15,7 +15,6 @@ from collections.abc import Callable
 from collections.abc import Mapping as AnyMapping
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,10 +22,7 @@ import pandas as pd
 from features.hs import hs6_of
 from features.matching.names import name_key
 from features.shipment import ROLES, Item, Party, Shipment
-from features.signals import SIGNAL_NAMES, SIGNALS, Value
-
-if TYPE_CHECKING:
-    from model.mapping import Mapping
+from features.signals import SIGNAL_NAMES, Value
 
 CROSS = " x "  # joins the names of a cross's parts: "consignee_id x hs6"
 
@@ -84,38 +80,6 @@ NUMERIC: dict[str, tuple[tuple[str, ...], Callable[[Shipment], float | None]]] =
 PARTY_PARTS = {"id": "identifier", "name": "name", "country": "country"}
 
 
-def _mapped_keys(mapping: Mapping) -> set[str]:
-    keys = {k for k in ("hs_code", "origin_country", "destination_country", "transit_countries", "value", "quantity")
-            if getattr(mapping, k)}
-    for party in mapping.parties:
-        for part in ("name", "identifier", "incorporation_date"):
-            if getattr(party, part):
-                keys |= {f"{party.role}.{part}", f"party.{part}"}
-    return keys
-
-
-def available_signals(mapping: Mapping) -> tuple[str, ...]:
-    """The signals whose inputs (`features.signals.Signal.inputs`) the mapping has."""
-    keys = _mapped_keys(mapping)
-    return tuple(s.name for s in SIGNALS if all(keys & set(need.split("|")) for need in s.inputs))
-
-
-def _party_features(mapping: Mapping) -> list[str]:
-    return [f"{p.role}_{part}" for p in mapping.parties for part, key in PARTY_PARTS.items() if getattr(p, key)]
-
-
-def categorical_features(mapping: Mapping) -> list[str]:
-    """Shipment-derived categoricals the mapping supports, then its extra categorical columns."""
-    derived = [name for name, (key, _) in CATEGORICAL.items() if getattr(mapping, key)] + _party_features(mapping)
-    return derived + [c for c in mapping.categorical if c not in derived]
-
-
-def numeric_features(mapping: Mapping) -> list[str]:
-    keys = _mapped_keys(mapping)
-    derived = [name for name, (need, _) in NUMERIC.items() if set(need) <= keys]
-    return derived + [c for c in mapping.numeric if c not in derived]
-
-
 def _derived(name: str) -> Callable[[Shipment], object] | None:
     if name in CATEGORICAL:
         return CATEGORICAL[name][1]
@@ -131,11 +95,6 @@ class FeatureSpec:
     categorical: tuple[str, ...] = ()
     numeric: tuple[str, ...] = ()
     crosses: tuple[tuple[str, ...], ...] = ()
-
-    @classmethod
-    def for_mapping(cls, mapping: Mapping) -> FeatureSpec:
-        return cls(available_signals(mapping), tuple(categorical_features(mapping)),
-                   tuple(numeric_features(mapping)), mapping.crosses)
 
     @classmethod
     def from_dict(cls, raw: AnyMapping) -> FeatureSpec:

@@ -1,6 +1,6 @@
 """The history model: the additive classifier over signals, encoded categoricals and numerics.
 
-Categoricals are encoded (model.encoding) into a target rate and a count each, then the same
+Categoricals are encoded (model.history.encoding) into a target rate and a count each, then the same
 additive, monotone, Platt-calibrated `DiversionModel` is fitted on the result. The model stays
 a sum of one curve per encoded column, so a feature's contribution is the sum of its columns'
 contributions and `explain` is exact: base + contributions.sum(axis=1) == decision_function(X).
@@ -16,8 +16,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL
-from model.encoding import CategoryEncoder
-from model.spec import FeatureSpec
+from model.history.encoding import CategoryEncoder
+from model.serving.spec import FeatureSpec
 
 
 class HistoryModel(ClassifierMixin, BaseEstimator):

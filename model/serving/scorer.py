@@ -19,9 +19,9 @@ from features.resolve import Resolver
 from features.shipment import Shipment
 from features.signals import Value, compute_signals
 from features.snapshot.reader import Snapshot
-from model.persist import Model
-from model.reasons import build_reasons
-from model.spec import FeatureSpec
+from model.serving.persist import Model
+from model.serving.reasons import build_reasons
+from model.serving.spec import FeatureSpec
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import skops.io as sio
 
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL
-from model.evaluate import RULES, evaluate
+from model.history.evaluate import RULES, evaluate
 from model.metrics import figures_line
-from model.mapping import parse_mapping
-from model.persist import MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_model, save_model
-from model.report import write_report
-from model.spec import FeatureSpec
+from model.history.mapping import parse_mapping
+from model.serving.persist import MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_model, save_model
+from model.history.report import write_report
+from model.serving.spec import FeatureSpec
 from tests.model.conftest import SYNTHETIC_MAPPING
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from model.mapping import MappingError, load_mapping, parse_mapping
+from model.history.mapping import MappingError, load_mapping, parse_mapping
 from tests.model.conftest import SYNTHETIC_MAPPING
 
 

@@ -16,8 +16,8 @@ from stdnum.ru import inn, ogrn
 
 from features.identifiers import Identifier, normalize_identifier
 from features.shipment import Party
-from model.simulate_goods import pick_currency
-from model.simulate_names import company_name, person_name, with_legal_form
+from model.default.goods import pick_currency
+from model.default.names import company_name, person_name, with_legal_form
 
 WAR = dt.date(2022, 2, 24)
 INTERMEDIARY_COUNTRIES = {"KZ": 0.30, "KG": 0.15, "AM": 0.15, "AE": 0.15, "TR": 0.15, "HK": 0.10}

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from model.dataset import COLUMNS, NEUTRAL
-from model.persist import ModelFileError, load_model
+from model.serving.persist import ModelFileError, load_model
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ The simulator emits raw material only: FtM entities (the registry, the sanctione
 their relations) and shipments as forwarders would post them, each to one of several
 simulated forwarders. Features come from running the real list reader, snapshot builder and
 feature builder on them, each forwarder's shipments in date order through its own history
-tallies (`model.train`), never from sampling.
+tallies (`model.default.train`), never from sampling.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 from features.money import Rates
 from features.reference import Reference
 from features.shipment import Party, Shipment
-from model.simulate_goods import hs_lines, make_items, pick_currency
-from model.simulate_names import spelling
-from model.simulate_world import Trader, World, typo
+from model.default.goods import hs_lines, make_items, pick_currency
+from model.default.names import spelling
+from model.default.world import Trader, World, typo
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from features.resolve import Resolver
 from features.shipment import Item, Party, Shipment
 from features.signals import SIGNAL_NAMES, Value, compute_signals
 from features.snapshot.reader import Snapshot
-from model.mapping import Mapping, PartyColumns
-from model.persist import file_sha256
-from model.spec import FeatureSpec, available_signals
+from model.history.mapping import Mapping, PartyColumns, available_signals, spec_for
+from model.serving.persist import file_sha256
+from model.serving.spec import FeatureSpec
 
 SUFFIXES = {".csv": "csv", ".gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
             ".parquet": "parquet", ".pq": "parquet"}
@@ -95,7 +95,7 @@ def _present(mapping: Mapping, columns: set[str]) -> tuple[Mapping, list[str]]:
         mapping, parties=parties, categorical=kept_categorical, numeric=tuple(c for c in mapping.numeric if c in columns),
         **{k: keep(getattr(mapping, k)) for k in ("hs_code", "origin_country", "destination_country",
                                                   "transit_countries", "value", "quantity", "currency")})
-    known = set(FeatureSpec.for_mapping(replace(applied, crosses=())).categorical)
+    known = set(spec_for(replace(applied, crosses=())).categorical)
     return replace(applied, crosses=tuple(c for c in mapping.crosses if set(c) <= known)), notes
 
 
@@ -180,7 +180,7 @@ def load_history(files: Sequence[Path], mapping: Mapping, reference: Reference, 
     for shipment in shipments:
         computed = compute_signals(gather_facts(shipment, reference, resolver, max_hops=max_hops))
         signals.append({k: v if k in usable else Value(None) for k, v in computed.items()})
-    spec = FeatureSpec.for_mapping(mapping)
+    spec = spec_for(mapping)
     extra_columns = [c for c in spec.categorical + spec.numeric if c in data]
     extras = data[extra_columns].reset_index(drop=True)
     unknown = [s for s in SIGNAL_NAMES if s not in usable]
