@@ -175,7 +175,8 @@ class Ledger:
             route=route, route_new=self._get(f"route|{c}|{route}").n == 0,
             chapters={i.hs6[:2]: self._get(f"chapter|{c}|{i.hs6[:2]}").n for i in items if i.hs6},
             chpl_months=chpl,
-            units={i.hs6: replace(self._get(f"unit||{i.hs6}")) for i in items if i.chpl and i.hs6},  # a copy: `add` grows tallies in place
+            # Copies: `add` grows the stored tallies in place.
+            units={i.hs6: replace(self._get(f"unit||{i.hs6}")) for i in items if i.chpl and i.hs6},
         )
 
     def add(self, shipment: Shipment, items: Sequence[ItemView]) -> None:

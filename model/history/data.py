@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from features.facts import gather_facts
+from features.history import Ledger
 from features.identifiers import normalize_identifier
 from features.reference import Reference
 from features.resolve import Resolver
@@ -175,11 +176,13 @@ def load_history(files: Sequence[Path], mapping: Mapping, reference: Reference, 
     progress(f"building features for {len(data)} records ({int(y.sum())} positive)")
     shipments = _shipments(mapping, data, dates)
     usable = set(available_signals(mapping))
-    signals = []
-    resolver = Resolver(snapshot, match_threshold)
-    for shipment in shipments:
-        computed = compute_signals(gather_facts(shipment, reference, resolver, max_hops=max_hops))
-        signals.append({k: v if k in usable else Value(None) for k, v in computed.items()})
+    signals: list[dict[str, Value]] = [{}] * len(shipments)
+    resolver, ledger = Resolver(snapshot, match_threshold), Ledger()
+    # In date order through one history ledger, as the service reads and adds to a tenant's
+    # tallies: each record's history signals see only the records before it.
+    for i in sorted(range(len(shipments)), key=lambda i: shipments[i].date):
+        computed = compute_signals(gather_facts(shipments[i], reference, resolver, max_hops=max_hops, ledger=ledger))
+        signals[i] = {k: v if k in usable else Value(None) for k, v in computed.items()}
     spec = spec_for(mapping)
     extra_columns = [c for c in spec.categorical + spec.numeric if c in data]
     extras = data[extra_columns].reset_index(drop=True)

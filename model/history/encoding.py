@@ -40,16 +40,17 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
         self.target_ = TargetEncoder(target_type="binary", smooth=self.smooth,
                                      cv=KFold(self.cv, shuffle=True, random_state=self.random_state))
         rates = self.target_.fit_transform(values, np.asarray(y))
-        self.counts_ = []
+        self.counts_ = []  # per column: (categories, training rows of each, positive rows of each)
+        labels = np.asarray(y, dtype=np.float64)
         for j in range(values.shape[1]):
-            keys, counts = np.unique(values[:, j].astype(str), return_counts=True)
-            self.counts_.append((keys, counts.astype(np.float64)))
+            keys, index, counts = np.unique(values[:, j].astype(str), return_inverse=True, return_counts=True)
+            self.counts_.append((keys, counts.astype(np.float64), np.bincount(index, weights=labels, minlength=len(keys))))
         self.n_features_in_ = values.shape[1]
         return np.hstack([rates, self._counts(values)])
 
     def _counts(self, values: np.ndarray) -> np.ndarray:
         out = np.zeros(values.shape, dtype=np.float64)
-        for j, (keys, counts) in enumerate(self.counts_):
+        for j, (keys, counts, _) in enumerate(self.counts_):
             column = values[:, j].astype(str)
             pos = np.minimum(np.searchsorted(keys, column), len(keys) - 1)
             out[:, j] = np.where(keys[pos] == column, counts[pos], 0.0)
@@ -58,6 +59,13 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
     def transform(self, X):
         values = _as_objects(X)
         return np.hstack([self.target_.transform(values), self._counts(values)])
+
+    def outcomes(self, column: int, category) -> tuple[int, int]:
+        """(training rows, positive ones) of a category of a column: what its reason reports."""
+        keys, counts, positives = self.counts_[column]
+        key = str(np.nan if category is None else category)
+        pos = min(int(np.searchsorted(keys, key)), len(keys) - 1)
+        return (int(counts[pos]), int(positives[pos])) if keys[pos] == key else (0, 0)
 
     @property
     def unseen_(self) -> np.ndarray:

@@ -92,6 +92,11 @@ class HistoryModel(ClassifierMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
+    def outcomes(self, name: str, value) -> tuple[int, int] | None:
+        """For a categorical column, (records, positive ones) of `value` in the training data; None otherwise."""
+        columns = self._spec().categorical_columns
+        return self.encoder_.outcomes(columns.index(name), value) if name in columns else None
+
     def explain(self, X: pd.DataFrame) -> tuple[float, np.ndarray]:
         """Base log-odds (all signals neutral, every category unseen, numerics unknown) and each
         spec column's contribution, summed over its encoded columns."""

@@ -89,9 +89,10 @@ def explain_batch(model: Model, shipments: list[Shipment], signals: list[dict[st
     out = []
     for row, (sig, score, contrib) in enumerate(zip(signals, scores, contributions)):
         features = {name: _shown(frame.at[row, name]) for name in learned}
+        outcomes = {name: model.outcomes(name, frame.at[row, name]) for name in learned} if learned else None
         override = sig["sanctioned_match"].value > 0
         by_column = dict(zip(spec.columns, map(float, contrib)))
-        out.append((float(score), base, build_reasons(sig, by_column, override, features, red_flags), by_column))
+        out.append((float(score), base, build_reasons(sig, by_column, override, features, red_flags, outcomes), by_column))
     return out
 
 

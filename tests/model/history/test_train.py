@@ -88,3 +88,22 @@ def test_a_model_of_signals_alone_reads_a_matrix_as_it_reads_a_frame(trained, sy
     shipments = [_wire("NEWBUYER", "854231", "KZ")]
     [assessed] = Scorer(reference, Resolver(snapshot, 0.9), model, bands=Bands(0.3, 0.6), max_hops=2).assess(shipments)
     np.testing.assert_allclose(assessed.score, model.predict_proba(spec.frame(shipments, [assessed.signals]))[0, 1])
+
+
+def test_a_learned_column_says_what_the_history_holds(trained, synthetic_csv, reference, snapshot):
+    """A buyer whose past records were often positive is named with its count, not as `name = value`."""
+    import pandas as pd
+
+    model, card = trained
+    history = pd.read_csv(synthetic_csv)
+    history = history[history["shipped"] <= card["split"]["train_until"]]  # the rows the model was fitted on
+    outcomes = history.groupby("buyer_id")["outcome"].agg(lambda o: ((o == "diverted").sum(), len(o)))
+    worst = max(outcomes.index, key=lambda b: (outcomes[b][0] / outcomes[b][1], outcomes[b][1]))
+    positives, records = outcomes[worst]
+    scorer = Scorer(reference, Resolver(snapshot, 0.9), model, bands=Bands(0.3, 0.6), max_hops=2)
+    [assessed] = scorer.assess([_wire(worst, "940360", "DE")])
+    learned = [r for r in assessed.reasons if r["code"] == "HISTORY_PATTERN"]
+    buyer = next(r for r in learned if r["evidence"]["feature"] == "consignee_id")
+    assert buyer["evidence"]["records"] == records and buyer["evidence"]["positives"] == positives
+    assert buyer["message"].startswith(f"This consignee (identifier {worst}): ")
+    assert f"positive outcome {positives} times in {records}" in buyer["message"]
