@@ -27,6 +27,7 @@ import hashlib
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from features.hs import hs6_of
 from features.matching.names import name_key
@@ -58,8 +59,10 @@ class Tally:
         self.n += other.n
         self.total += other.total
         self.total_sq += other.total_sq
-        self.first = min(filter(None, (self.first, other.first)), default=None)
-        self.last = max(filter(None, (self.last, other.last)), default=None)
+        if other.first is not None and (self.first is None or other.first < self.first):
+            self.first = other.first
+        if other.last is not None and (self.last is None or other.last > self.last):
+            self.last = other.last
 
     @property
     def mean(self) -> float:
@@ -76,6 +79,7 @@ class Increment:
     tally: Tally
 
 
+@lru_cache(maxsize=65536)
 def consignee_key(party: Party) -> str:
     """The consignee as its history knows it: its name as read (spelling, script and legal form
     folded) and its country (its identifiers when it has no name), hashed to a fixed length."""
@@ -93,14 +97,18 @@ def route_of(shipment: Shipment) -> str:
     return ">".join([shipment.origin_country or "?", *shipment.transit_countries, shipment.destination_country])
 
 
-def _months_back(date: dt.date, count: int) -> list[str]:
+def _months_back(date: dt.date, count: int) -> tuple[str, ...]:
     """`count` month labels ending with the month of `date`, newest first."""
-    year, month = date.year, date.month
+    return _months(date.year, date.month, count)
+
+
+@lru_cache(maxsize=4096)
+def _months(year: int, month: int, count: int) -> tuple[str, ...]:
     out = []
     for _ in range(count):
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)

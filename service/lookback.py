@@ -28,6 +28,7 @@ chunk when a single tenant's decisions are screened).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import threading
 import time
@@ -41,6 +42,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from features.matching import names
 from features.reference import Reference
 from features.resolve import Resolver
+from features.signals import RECORD_SIGNALS, Value
 from features.snapshot.reader import Snapshot, SnapshotError
 from model.serving.persist import ModelFileError, load_card, load_model
 from model.serving.scorer import Bands, Scorer
@@ -274,7 +276,7 @@ def score_partition(job: Job, lo: int, hi: int) -> dict:
     engine, scorer = _engine(job), _scorer(job)
     row = tables.LookbackResult
     columns = (Decision.seq, Decision.id, Decision.tenant, Decision.shipment_id, Decision.input, Decision.band,
-               Decision.score, Decision.reasons)
+               Decision.score, Decision.reasons, Decision.signals)
     read = skipped = written = 0
     after = lo - 1
     with engine.connect() as connection:
@@ -297,7 +299,8 @@ def score_partition(job: Job, lo: int, hi: int) -> dict:
             by_tenant.setdefault(decision.tenant, []).append(decision)
         results = []
         for tenant, group in by_tenant.items():
-            assessed = scorer.assess([shipment_of(d.input) for d in group], cleared.get(tenant, {}))
+            assessed = scorer.assess([shipment_of(d.input) for d in group], cleared.get(tenant, {}),
+                                     recorded=[_as_recorded(d.signals) for d in group])
             results += [_result(job.run_id, d, a) for d, a in zip(group, assessed)]
         if results:
             with engine.begin() as connection:
@@ -306,6 +309,19 @@ def score_partition(job: Job, lo: int, hi: int) -> dict:
         if len(decisions) < job.chunk:
             break
     return {"read": read, "skipped": skipped, "written": written}
+
+
+def _as_recorded(signals: dict | None) -> dict[str, Value]:
+    """The history signals of a decision as it recorded them: its consignee's history then, which
+    a look-back keeps (the tallies hold today's). A decision older than a signal lacks it: unknown."""
+    signals = signals if isinstance(signals, dict) else {}
+    kept = {}
+    for name in RECORD_SIGNALS:
+        entry = signals.get(name)
+        value = entry.get("value") if isinstance(entry, dict) else None
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        kept[name] = Value(float(value), entry.get("evidence")) if number else Value(None)
+    return kept
 
 
 def _result(run_id: str, decision, assessment) -> dict:

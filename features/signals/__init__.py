@@ -27,7 +27,7 @@ SIGNALS: tuple[Signal, ...] = (
            neutral=None, red_flags=("J22-05",)),
     Signal("chpl_unit_value", goods.chpl_unit_value, "UNUSUAL_UNIT_VALUE", +1,
            {"UNUSUAL_UNIT_VALUE": goods.unit_value_message}, ("hs_code", "value", "quantity") + CONSIGNEE,
-           neutral=None, red_flags=("N23-08",)),
+           neutral=None, red_flags=("N23-08",), reads_record=True),
     Signal("uav_item", goods.uav_item, "UAV_ITEM", +1, {"UAV_ITEM": goods.uav_message}, ("hs_code",)),
     Signal("embargoed_route", route.embargoed_route, "EMBARGOED_DESTINATION", +1,
            {"EMBARGOED_DESTINATION": route.embargoed_message}, ("destination_country|transit_countries",),
@@ -51,19 +51,22 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("sanctioned_proximity", parties.sanctioned_proximity, "LINKED_SANCTIONED_PARTY", +1,
            {"LINKED_SANCTIONED_PARTY": parties.linked_message}, PARTY, red_flags=("T23-03",)),
     Signal("consignee_seen", record.consignee_seen, "NEW_CONSIGNEE", -1, {"NEW_CONSIGNEE": record.seen_message},
-           CONSIGNEE, neutral=None, red_flags=("B-06",)),
+           CONSIGNEE, neutral=None, red_flags=("B-06",), reads_record=True),
     Signal("chpl_value_surge", record.chpl_value_surge, "CHPL_SURGE", +1, {"CHPL_SURGE": record.surge_message},
-           CONSIGNEE + ("hs_code", "value"), neutral=None, red_flags=("J22-05", "F22-01")),
+           CONSIGNEE + ("hs_code", "value"), neutral=None, red_flags=("J22-05", "F22-01"), reads_record=True),
     Signal("new_goods_chapter", record.new_goods_chapter, "UNUSUAL_GOODS", +1,
            {"UNUSUAL_GOODS": record.chapter_message}, CONSIGNEE + ("hs_code",), neutral=None,
-           red_flags=("N23-06", "B-03")),
+           red_flags=("N23-06", "B-03"), reads_record=True),
     Signal("distinct_shippers", record.distinct_shippers, "MANY_SHIPPERS", +1,
            {"MANY_SHIPPERS": record.shippers_message}, CONSIGNEE + ("shipper.name|shipper.identifier",),
-           neutral=None),
+           neutral=None, reads_record=True),
     Signal("new_route", record.new_route, "NEW_ROUTE", +1, {"NEW_ROUTE": record.new_route_message},
-           CONSIGNEE + ("origin_country|transit_countries",), neutral=None, red_flags=("J22-05", "B-11")),
+           CONSIGNEE + ("origin_country|transit_countries",), neutral=None, red_flags=("J22-05", "B-11"),
+           reads_record=True),
 )
 SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
+# The signals that read the tenant's record: a decision scored again later keeps them as recorded.
+RECORD_SIGNALS = tuple(s.name for s in SIGNALS if s.reads_record)
 # Every reason code a signal reports under, with its message.
 MESSAGES = {code: message for s in SIGNALS for code, message in s.messages.items()}
 
@@ -72,4 +75,4 @@ def compute_signals(facts: Facts) -> dict[str, Value]:
     return {signal.name: signal.compute(facts) for signal in SIGNALS}
 
 
-__all__ = ["MESSAGES", "SIGNALS", "SIGNAL_NAMES", "Signal", "Value", "compute_signals"]
+__all__ = ["MESSAGES", "RECORD_SIGNALS", "SIGNALS", "SIGNAL_NAMES", "Signal", "Value", "compute_signals"]

@@ -30,3 +30,4 @@ class Signal:
     inputs: tuple[str, ...]
     neutral: float | None = 0.0  # the unremarkable value reasons are measured from (None: unknown)
     red_flags: tuple[str, ...] = ()  # ids in features/data/export_evasion_red_flags.csv it answers to
+    reads_record: bool = False  # reads the tenant's decision record (`features.history`), not the shipment alone

@@ -7,6 +7,7 @@ code, parties and values, and sees its history-only columns as missing).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,14 +61,18 @@ class Scorer:
                              ledger=ledger)
         return compute_signals(facts)
 
-    def assess(self, shipments: list[Shipment], cleared: Cleared | None = None,
-               ledger: Ledger | None = None) -> list[Assessment]:
+    def assess(self, shipments: list[Shipment], cleared: Cleared | None = None, ledger: Ledger | None = None,
+               recorded: Sequence[Mapping[str, Value]] | None = None) -> list[Assessment]:
         """Score many shipments with one model call (the batch path and the single path alike);
         `cleared`: the matches the caller's tenant cleared; `ledger`: its history tallies, which
-        each shipment is read against and then added to, in order (`features.facts.gather_facts`)."""
+        each shipment is read against and then added to, in order (`features.facts.gather_facts`);
+        `recorded`: per shipment, signal values to keep as they were (a decision scored again
+        keeps its history as it was then)."""
         if not shipments:
             return []
         signals = [self.signals(s, cleared, ledger) for s in shipments]
+        if recorded is not None:
+            signals = [{**sig, **kept} for sig, kept in zip(signals, recorded)]
         return [Assessment(score=score, base=base, reasons=reasons, signals=sig, contributions=contributions,
                            band="high" if sig["sanctioned_match"].value > 0 else self.bands.of(score))
                 for sig, (score, base, reasons, contributions) in zip(signals, explain_batch(self.model, shipments, signals,

@@ -150,6 +150,13 @@ def test_a_lookback_raises_the_bands_of_decisions_whose_parties_are_now_listed(s
     assert result.band_up == sum(ranks[r["band_after"]] > ranks[r["band_before"]] for r in rows.values())
     assert result.band_down == sum(ranks[r["band_after"]] < ranks[r["band_before"]] for r in rows.values())
     assert result.to_high == sum(r["band_after"] == "high" != r["band_before"] for r in rows.values())
+    # Parties the new list does not name keep their scores exactly: their history signals are kept
+    # as recorded (the tallies hold today's history, not the one they were decided with).
+    fillers = [r for r in rows.values()
+               if r["shipment_id"].startswith("S-") and int(r["shipment_id"].rsplit("-", 1)[1]) >= len(NAMED)]
+    assert fillers and all(abs(r["score_after"] - r["score_before"]) < 1e-9 for r in fillers), \
+        [(r["shipment_id"], r["score_before"], r["score_after"], r["reasons_added"]) for r in fillers
+         if abs(r["score_after"] - r["score_before"]) >= 1e-9][:5]
     figures = result.figures()
     assert list(figures) == ["decisions", "rescored", "band_up", "band_down", "to_high", "seconds", "per_second",
                             "scoring_per_second", "run"]
