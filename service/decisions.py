@@ -126,13 +126,20 @@ class Decisions:
             return None if row is None else _decision(row, self._outcomes(session, [row.id])[row.id])
 
     def page(self, tenant: str, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
-             band: str | None = None, limit: int = 100, after: int | None = None) -> tuple[list[dict], str | None]:
-        """Up to `limit` decisions in the order they were made, and the cursor of the next page (or None)."""
+             band: str | None = None, shipment_id: str | None = None, limit: int = 100,
+             after: int | None = None) -> tuple[list[dict], str | None]:
+        """Up to `limit` decisions in the order they were made, and the cursor of the next page (or
+        None). With `shipment_id`, only that shipment's decisions, newest first: a shipment scored
+        again is looked up for its latest score."""
         query = decision_window(select(Decision).where(Decision.tenant == tenant), since, until, band)
+        newest_first = shipment_id is not None
+        if newest_first:
+            query = query.where(Decision.shipment_id == shipment_id)
         if after is not None:
-            query = query.where(Decision.seq > after)
+            query = query.where(Decision.seq < after if newest_first else Decision.seq > after)
+        order = Decision.seq.desc() if newest_first else Decision.seq
         with self.db.session() as session:
-            rows = list(session.scalars(query.order_by(Decision.seq).limit(limit + 1)))
+            rows = list(session.scalars(query.order_by(order).limit(limit + 1)))
             more = len(rows) > limit
             rows = rows[:limit]
             outcomes = self._outcomes(session, [r.id for r in rows])

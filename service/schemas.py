@@ -298,6 +298,8 @@ class PageQuerySchema(Strict):
 
 class DecisionQuerySchema(PageQuerySchema):
     band = fields.String(validate=validate.OneOf(BANDS))
+    shipment_id = Text(128, 1, metadata={
+        "description": "only the decisions of this shipment id (the client's reference), newest first"})
 
 
 class OutcomeSchema(Schema):

@@ -45,7 +45,8 @@ class ApiKey(Base):
 class Decision(Base):
     __tablename__ = "decisions"
     __table_args__ = (Index("ix_decisions_tenant_seq", "tenant", "seq"),
-                      Index("ix_decisions_tenant_created", "tenant", "created_at"))
+                      Index("ix_decisions_tenant_created", "tenant", "created_at"),
+                      Index("ix_decisions_tenant_shipment", "tenant", "shipment_id", "seq"))
 
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(36), unique=True)

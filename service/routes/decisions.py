@@ -35,7 +35,8 @@ def get_decision(decision_id: str):
 def list_decisions():
     query, after = page_query(DecisionQuerySchema())
     items, cursor = services().decisions.page(g.caller.tenant, since=query.get("since"), until=query.get("until"),
-                                              band=query.get("band"), limit=query["limit"], after=after)
+                                              band=query.get("band"), shipment_id=query.get("shipment_id"),
+                                              limit=query["limit"], after=after)
     return jsonify({"decisions": items, "next_cursor": cursor})
 
 

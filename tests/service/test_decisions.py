@@ -56,8 +56,23 @@ def test_list_pages_and_filters(client):
     assert len(client.get("/v1/decisions?since=2000-01-01&until=2999-01-01").json["decisions"]) == 3
 
 
+def test_a_shipment_scored_twice_returns_both_newest_first(client, app, new_key):
+    first = client.post("/v1/score", json=SHIPMENT).json["decision_id"]
+    client.post("/v1/score", json=OTHER)
+    second = client.post("/v1/score", json={**SHIPMENT, "date": "2023-06-01"}).json["decision_id"]
+    found = client.get("/v1/decisions?shipment_id=AWB-0001").json
+    assert [d["decision_id"] for d in found["decisions"]] == [second, first] and found["next_cursor"] is None
+    page = client.get("/v1/decisions?shipment_id=AWB-0001&limit=1").json
+    rest = client.get(f"/v1/decisions?shipment_id=AWB-0001&limit=1&cursor={page['next_cursor']}").json
+    assert [d["decision_id"] for d in page["decisions"] + rest["decisions"]] == [second, first]
+    assert client.get("/v1/decisions?shipment_id=AWB-9999").json["decisions"] == []
+    other = app.test_client()
+    other.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {new_key('globex')}"
+    assert other.get("/v1/decisions?shipment_id=AWB-0001").json["decisions"] == []
+
+
 @pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("band=red", "band"), ("since=yesterday", "since"),
-                                          ("cursor=zzz", "cursor"), ("colour=red", "colour")])
+                                          ("cursor=zzz", "cursor"), ("colour=red", "colour"), ("shipment_id=", "shipment_id")])
 def test_bad_queries_get_422_naming_the_field(client, query, field):
     response = client.get(f"/v1/decisions?{query}")
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
