@@ -51,6 +51,10 @@ def authenticate() -> None:
         return
     if not request.headers.get("Authorization"):
         raise Problem(401, "Unauthorized", "Send an API key as `Authorization: Bearer KEY`.", headers=CHALLENGE)
+    scheme = request.headers["Authorization"].partition(" ")[0]
+    if scheme.lower() != "bearer":
+        raise Problem(401, "Unauthorized", "The Authorization header lacks the `Bearer ` prefix: send "
+                      "`Authorization: Bearer KEY`.", headers=CHALLENGE)
     caller = presented_caller()
     if caller is None:
         raise Problem(401, "Unauthorized", "The API key is malformed, unknown or revoked.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import DataError, DBAPIError, SQLAlchemyError, StatementError
 from werkzeug.exceptions import HTTPException
 
@@ -69,7 +69,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, Retry-After
-        return respond(Problem(exc.code or 500, exc.name, exc.description, headers=headers))
+        detail = exc.description
+        if exc.code == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
+            detail = (f"The body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']:,} bytes "
+                      "(DIVERSION_RISK_MAX_BODY_BYTES); send fewer shipments per request.")
+        return respond(Problem(exc.code or 500, exc.name, detail, headers=headers))
 
     @app.errorhandler(SQLAlchemyError)
     def store_error(exc: SQLAlchemyError):

@@ -12,7 +12,7 @@ import unicodedata
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from features.countries import normalize_country
+from features.countries import country_for_name, normalize_country
 from features.identifiers import SCHEMES, normalize_identifier
 from features.shipment import ROLES, Item, Party, Shipment
 from model.serving.reasons import REASON_CODES
@@ -76,9 +76,11 @@ class Country(fields.String):
         super().__init__(metadata={"pattern": r"^\s*[A-Za-z]{2}\s*$", "description": "ISO 3166-1 alpha-2"}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        code = normalize_country(super()._deserialize(value, attr, data, **kwargs))
+        text = super()._deserialize(value, attr, data, **kwargs)
+        code = normalize_country(text)
         if code is None:
-            raise ValidationError("not an ISO 3166-1 alpha-2 country code")
+            meant = country_for_name(text) if 0 < len(text.strip()) <= 100 else None
+            raise ValidationError("not an ISO 3166-1 alpha-2 country code" + (f"; did you mean {meant}?" if meant else ""))
         return code
 
 
@@ -112,6 +114,12 @@ class Within:
     def __call__(self, value: dt.date) -> None:
         if not self.earliest <= value <= dt.date.today() + dt.timedelta(days=366):
             raise ValidationError(self.error)
+
+
+class IsoDate(fields.Date):
+    """A date written as ISO 8601 (YYYY-MM-DD); the error says so."""
+
+    default_error_messages = {"invalid": "not a date: expected YYYY-MM-DD (ISO 8601), e.g. 2023-05-02"}
 
 
 class UtcTime(fields.AwareDateTime):
@@ -172,7 +180,7 @@ class PartySchema(Strict):
         "description": f"at most {MAX_PARTY_NAME} characters; a shipment's party names total at most {MAX_NAME_CHARS:,}"})
     country = Country()
     identifiers = fields.List(fields.Nested(IdentifierSchema), validate=validate.Length(max=20))
-    incorporation_date = fields.Date(validate=Within(EARLIEST_INCORPORATION), metadata={
+    incorporation_date = IsoDate(validate=Within(EARLIEST_INCORPORATION), metadata={
         "description": f"from {EARLIEST_INCORPORATION} to a year from today"})
     address = Text(500)
 
@@ -188,7 +196,7 @@ class PartySchema(Strict):
 
 class ShipmentSchema(Strict):
     shipment_id = Text(128, 1, required=True, metadata={"description": "the client's reference", "example": "AWB-0001"})
-    date = fields.Date(required=True, validate=Within(EARLIEST), metadata={
+    date = IsoDate(required=True, validate=Within(EARLIEST), metadata={
         "description": f"ISO date of shipment or declaration, from {EARLIEST} to a year from today"})
     origin_country = Country()
     destination_country = Country(required=True)
@@ -198,11 +206,14 @@ class ShipmentSchema(Strict):
                           metadata={"description": f"1 to {MAX_PARTIES}, their names totalling at most {MAX_NAME_CHARS:,} "
                                                    "characters in NFKC (where a ligature counts as its letters)"})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # with the field errors, so a client sees them all at once
     def check(self, data, **kwargs):
-        if "parties" in data and sum(p.role == "consignee" for p in data["parties"]) != 1:
+        # With field errors elsewhere, a party may be loaded (a Party) or not (its valid fields, a dict).
+        parties = [p if isinstance(p, Party) else Party(p.get("role"), p.get("name") or "")
+                   for p in data.get("parties") or () if isinstance(p, (Party, dict))]
+        if "parties" in data and sum(p.role == "consignee" for p in parties) != 1:
             raise ValidationError("exactly one party must have the role consignee", "parties")
-        if "parties" in data and sum(name_chars(p.name) for p in data["parties"]) > MAX_NAME_CHARS:
+        if "parties" in data and sum(name_chars(p.name) for p in parties) > MAX_NAME_CHARS:
             raise ValidationError(f"the parties' names must total at most {MAX_NAME_CHARS:,} characters (NFKC)", "parties")
 
     @post_load
@@ -264,10 +275,14 @@ class ProblemSchema(Schema):
     errors = fields.List(fields.Dict())
 
 
+class BatchProblemSchema(ProblemSchema):
+    shipment_id = fields.String(allow_none=True, metadata={"description": "the refused shipment's id as sent, if any"})
+
+
 class BatchResultSchema(Schema):
     index = fields.Integer(required=True)
     result = fields.Nested(ScoreSchema)
-    error = fields.Nested(ProblemSchema)
+    error = fields.Nested(BatchProblemSchema)
 
 
 class BatchResponseSchema(Schema):

@@ -84,6 +84,12 @@ def record(scored: list[tuple[Shipment, dict]], claim: Callable[[Connection], No
         services().metrics.decisions.labels(item["band"]).inc()
 
 
+def _sent_id(raw) -> str | None:
+    """The shipment id a refused shipment of a batch was sent with, so the client can find it."""
+    sent = raw.get("shipment_id") if isinstance(raw, dict) else None
+    return sent[:128] if isinstance(sent, str) else None
+
+
 @bp.post("/v1/score")
 @requires("score")
 def score():
@@ -127,9 +133,9 @@ def score_batch():
     ledger = services().history.ledger(g.caller.tenant, valid)
     assessments = iter(state.scorer.assess(valid, services().clearances.of(g.caller.tenant), ledger))
     results = [
-        {"index": i, "error": item.document()} if isinstance(item, Problem)
+        {"index": i, "error": {**item.document(), "shipment_id": _sent_id(raw)}} if isinstance(item, Problem)
         else {"index": i, "result": result(item, next(assessments), state)}
-        for i, item in enumerate(loaded)
+        for i, (item, raw) in enumerate(zip(loaded, envelope["shipments"]))
     ]
     response = jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version,
                         "lists_as_of": state.lists_as_of})
