@@ -56,10 +56,10 @@ def distinct_shippers(f: Facts) -> Value:
 
 
 def new_route(f: Facts) -> Value:
-    """1 when a consignee with past decisions gets goods on a route (origin, transits,
-    destination) none of them took; unknown for a first shipment."""
+    """1 when the consignee gets goods on a route (origin, transits, destination) none of its
+    past decisions took (a first shipment's route is new too), else 0."""
     h = f.history
-    if h is None or h.past == 0:
+    if h is None:
         return Value(None)
     return Value(1.0 if h.route_new else 0.0, {"route": h.route, "past_decisions": h.past} if h.route_new else None)
 
@@ -91,4 +91,6 @@ def shippers_message(e: dict) -> str:
 
 def new_route_message(e: dict) -> str:
     d = e["new_route"]
+    if d["past_decisions"] == 0:
+        return f"A first shipment for the consignee, on the route {d['route']}"
     return f"A route the consignee's {d['past_decisions']} earlier decisions never took: {d['route']}"

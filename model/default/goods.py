@@ -62,15 +62,16 @@ def hs_lines(rng: random.Random, reference: Reference, everyday: list[str], chpl
 
 
 def make_items(rng: random.Random, codes: list[str], *, date: dt.date, currency: str, rates: Rates,
-               value_share: float, misdeclared: float) -> tuple[Item, ...]:
+               value_share: float, misdeclared: float, scale: float = 1.0) -> tuple[Item, ...]:
     """1 to 4 items of the given HS6 codes, with quantities and values around their typical prices;
-    `misdeclared`: the chance that an item's value is 10 to 100 times off, either way."""
+    `misdeclared`: the chance that an item's value is 10 to 100 times off, either way; `scale`:
+    how many times larger than usual the quantities are."""
     items = []
     for _ in range(rng.randint(1, 4)):
         code = rng.choice(codes)
         national = code + f"{rng.randrange(100):02d}" * rng.randint(0, 2)
         display = rng.choice((national, f"{national[:4]}.{national[4:]}", " ".join((national[:4], national[4:]))))
-        usd = rng.lognormvariate(9, 1.5)
+        usd = rng.lognormvariate(9, 1.5) * scale
         price = 10 ** rng.gauss(typical_price(code), LEGIT_PRICE_SD)
         quantity = max(1.0, round(usd / price))
         if rng.random() < misdeclared:

@@ -39,7 +39,10 @@ class SimulationConfig:
     diversion_share: float = 0.10
     direct_sanctioned_share: float = 0.005
     direct_embargoed_share: float = 0.15  # of diversion shipments: straight to a Russian or Belarusian front
-    repurposed_share: float = 0.25  # of intermediaries: an older company that changes its goods
+    repurposed_share: float = 0.25  # of intermediaries: an older company turned intermediary
+    conduit_share: float = 0.5  # of those: an electronics importer whose CHPL flows surge (else it changes goods)
+    conduit_chpl_share: float = 0.6  # of a conduit's usual lines, CHPL codes
+    conduit_surge: float = 6.0  # its diversion shipments' values against its usual ones
     unregistered_intermediary_share: float = 0.30
     legit_registered_share: float = 0.60
     young_legit_share: float = 0.15
@@ -47,7 +50,7 @@ class SimulationConfig:
     diversion_chpl_share: float = 0.80
     uav_share: float = 0.08
     identifier_given_share: float = 0.40
-    invalid_identifier_share: dict = field(default_factory=lambda: {"diversion": 0.08, "legit": 0.02})
+    invalid_identifier_share: dict = field(default_factory=lambda: {"diversion": 0.25, "legit": 0.02})
     incorporation_given_share: float = 0.30
     value_given_share: float = 0.85
     misdeclared_share: dict = field(default_factory=lambda: {"diversion": 0.25, "legit": 0.02})
@@ -87,7 +90,7 @@ def _shipment(rng: random.Random, config: SimulationConfig, world: World, n: int
     currency = trader.currency if legit else pick_currency(rng, trader.country, kind, config.local_currency_share,
                                                            config.yuan_share)
     items = make_items(rng, codes, date=date, currency=currency, rates=rates, value_share=config.value_given_share,
-                       misdeclared=config.misdeclared_share[kind])
+                       misdeclared=config.misdeclared_share[kind], scale=1.0 if legit else trader.value_scale)
     return Shipment(shipment_id=f"SIM-F{forwarder}-{n:06d}", date=date,
                     destination_country=trader.country, items=items,
                     parties=(_consignee(rng, config, trader, kind), shipper),

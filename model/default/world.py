@@ -48,6 +48,7 @@ class Trader:
     transit: str | None = None
     currency: str = "USD"
     active: tuple[dt.date, dt.date] | None = None  # an intermediary's trading window
+    value_scale: float = 1.0  # how much larger its diversion shipments are than its usual ones
 
     def window(self, kind: str, config) -> tuple[dt.date, dt.date]:
         """When this trader's shipments of `kind` fall."""
@@ -204,9 +205,13 @@ class World:
         begin = _date(rng, begin, max(begin + dt.timedelta(days=1), c.end - dt.timedelta(days=90)))
         trader.active = (begin, min(c.end, begin + dt.timedelta(days=rng.randint(*ACTIVE_DAYS))))
         if repurposed:
-            self._legit_habits(trader, 0.0)
             trader.pivot = begin
             self.legit.append(trader)
+            if rng.random() < c.conduit_share:  # an electronics importer whose chip flows surge: same goods, more
+                self._legit_habits(trader, c.conduit_chpl_share)
+                trader.diversion_lines, trader.value_scale = trader.lines, c.conduit_surge
+            else:  # a company in another line (steel) that turns to chips and drones
+                self._legit_habits(trader, 0.0)
         if registered:
             if tie == "owned_by_buyer":
                 self._link("Ownership", buyer, trader.id)

@@ -18,7 +18,7 @@ def score(client, name):
 @pytest.mark.parametrize("name, band, codes", [
     ("chips-to-kazakhstan", None, {"DUAL_USE_HS", "YOUNG_CONSIGNEE", "TRANSSHIPMENT_ROUTE", "EAEU_DESTINATION"}),
     ("chips-to-russia", "high", {"EMBARGOED_DESTINATION", "DUAL_USE_HS", "YOUNG_CONSIGNEE"}),
-    ("invalid-identifier", None, {"TRADING_CONSIGNEE", "UNDATED_CONSIGNEE"}),
+    ("invalid-identifier", None, {"INVALID_IDENTIFIER", "UNDATED_CONSIGNEE"}),
     ("sanctioned-consignee", "high", {"SANCTIONED_PARTY"}),
     ("furniture-to-germany", "low", set()),
     ("linked-consignee", None, {"LINKED_SANCTIONED_PARTY"}),
@@ -44,13 +44,18 @@ def test_an_invalid_bin_is_shown_and_dates_nothing(client):
 
 
 def test_the_consignee_history_example(client):
-    """A steel importer's year in the record, then chips and drones from a new shipper on a new route."""
-    last = score(client, "consignee-history")["results"][-1]["result"]
+    """A steel importer's year in the record, a first big order of chips, then chips at a fraction of
+    their price and drones from a fourth shipper on a new route."""
+    results = score(client, "consignee-history")["results"]
+    first_seen = results[50]["result"]  # a chip importer seen for the first time, the record 50 decisions thick
+    assert first_seen["signals"]["consignee_seen"]["value"] == 0
+    assert "NEW_CONSIGNEE" in {r["code"] for r in first_seen["reasons"]}
+    last = results[-1]["result"]
     codes = {r["code"] for r in last["reasons"]}
-    assert {"UNUSUAL_GOODS", "UNUSUAL_UNIT_VALUE", "UAV_ITEM", "DUAL_USE_HS"} <= codes
+    assert {"UNUSUAL_GOODS", "UNUSUAL_UNIT_VALUE", "UAV_ITEM", "DUAL_USE_HS", "CHPL_SURGE", "NEW_ROUTE", "MANY_SHIPPERS"} <= codes
     signals = last["signals"]
-    assert signals["consignee_seen"]["value"] == 12 and signals["new_route"]["value"] == 1
-    assert signals["chpl_value_surge"]["value"] > 1 and signals["distinct_shippers"]["value"] == 2
+    assert signals["consignee_seen"]["value"] == 14 and signals["new_route"]["value"] == 1
+    assert signals["chpl_value_surge"]["value"] > 5 and signals["distinct_shippers"]["value"] == 4
     assert last["band"] == "high"
 
 

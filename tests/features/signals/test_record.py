@@ -36,7 +36,7 @@ def test_no_history_while_the_record_is_thin(reference):
 def test_first_time_seen_then_counted(reference):
     ledger = _other_traffic(reference, Ledger())
     first = _ship(reference, ledger)
-    assert record.consignee_seen(first).value == 0 and record.new_route(first).value is None
+    assert record.consignee_seen(first).value == 0 and record.new_route(first).value == 1
     second = _ship(reference, ledger, date=dt.date(2023, 6, 1))
     seen = record.consignee_seen(second)
     assert seen.value == 1 and seen.evidence["first_seen"] == "2023-05-02"
