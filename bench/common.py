@@ -12,8 +12,8 @@ from pathlib import Path
 
 from features.reference import load_reference
 from features.shipment import Shipment
-from model.metrics import figures_line
 from model.default.simulate import SimulationConfig, simulate
+from model.metrics import figures_line
 from service.db import Database
 from service.home import Home
 from service.keys import Keys

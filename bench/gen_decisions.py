@@ -26,8 +26,8 @@ from bench.common import sample_shipments
 from features.matching import names
 from features.reference import load_reference
 from features.shipment import Party, Shipment
-from model.metrics import figures_line
 from model.default.names import company_name, spelling
+from model.metrics import figures_line
 from service.db import Database
 from service.decisions import canonical_json
 from service.home import Home

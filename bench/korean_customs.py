@@ -21,10 +21,10 @@ from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
 from model.history.evaluate import evaluate
 from model.history.mapping import load_mapping
-from model.metrics import figures_line
-from model.serving.persist import save_model
 from model.history.report import write_report
 from model.history.train import train_on_history
+from model.metrics import figures_line
+from model.serving.persist import save_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "../shared/data/external/customs-declaration-datasets"

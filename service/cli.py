@@ -11,19 +11,20 @@ import click
 
 from features.matching.evaluate import evaluate_pairs, read_pairs
 from features.reference import load_reference
-from model.history.evaluate import evaluate as evaluate_history
-from model.history.data import HistoryError
-from model.history.mapping import MappingError, load_mapping
-from model.serving.persist import ModelFileError, load_card, load_model
-from model.history.report import write_report
 from model.default.simulate import SimulationConfig
 from model.default.train import evaluate_split, simulated_set, temporal_split
+from model.history.data import HistoryError
+from model.history.evaluate import evaluate as evaluate_history
+from model.history.mapping import MappingError, load_mapping
+from model.history.report import write_report
 from model.history.train import train_on_history
+from model.serving.persist import ModelFileError, load_card, load_model
 from service import cli_store, multiproc
 from service.cli_common import Context, figures, pass_ctx, progress
-from service.cli_lists import lists
 from service.cli_history import history
+from service.cli_lists import lists
 from service.cli_rescreen import rescreen
+from service.cli_score import score
 from service.cli_webhooks import webhooks
 from service.db import Database
 from service.openapi import spec_yaml
@@ -208,7 +209,7 @@ def openapi() -> None:
     click.echo(spec_yaml(), nl=False)
 
 
-for command in (lists, rescreen, webhooks, history, *cli_store.COMMANDS):
+for command in (lists, rescreen, webhooks, history, score, *cli_store.COMMANDS):
     main.add_command(command)
 
 

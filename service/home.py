@@ -16,8 +16,8 @@ from features.reference import Reference
 from features.snapshot.build import FORMAT, build_snapshot
 from features.snapshot.meta import check_meta, read_meta
 from features.snapshot.reader import Snapshot, SnapshotError
-from model.serving.persist import MODEL_FORMAT, ModelFileError, load_card, save_model
 from model.default.train import train_default
+from model.serving.persist import MODEL_FORMAT, ModelFileError, load_card, save_model
 from service import sources
 from service.registry import Registry, RegistryError
 from service.settings import Settings

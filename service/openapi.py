@@ -8,7 +8,6 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from service import idempotency, schemas
 
-
 HEADERS = {
     401: {"WWW-Authenticate": "Bearer"},
     429: {"Retry-After": "seconds until the key's budget allows another request"},
@@ -61,6 +60,13 @@ OPERATIONS = [
     ("/v1/score/batch", "post", "Score up to the batch limit of shipments; results or per-shipment errors, in order; "
      "all decisions recorded in one transaction", "score",
      "Batch", _json("BatchResponse", "One result or error per shipment"), (400, 409, 413, 415, 422, 503)),
+    ("/v1/score/file", "post", "Score a CSV or XLSX of shipments (one row per item, examples/shipments-template.csv); "
+     "each shipment recorded as from /v1/score/batch, its problems named by row and column; `?format=csv|xlsx` "
+     "answers with the results as a file", "score", "file",
+     {"description": "One result or problem per shipment (JSON), or the results file",
+      "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                      {"schema": {"type": "string", "format": "binary"}}}}, (413, 422, 503)),
     ("/v1/decisions", "get", "The tenant's decisions, oldest first, one page at a time", "read", None,
      _json("DecisionPage", "A page of decisions and the cursor of the next"), (422, 503)),
     ("/v1/decisions/{decision_id}", "get", "One of the tenant's decisions, as answered, with its outcomes", "read", None,
@@ -93,6 +99,9 @@ def _parameters(path: str, method: str) -> list[dict]:
         return [ALERT_ID]
     if path in QUERIES:
         return [{"in": "query", "schema": QUERIES[path]}]
+    if path == "/v1/score/file":
+        return [{"name": "format", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["json", "csv", "xlsx"], "default": "json"}}]
     return []
 
 
@@ -127,7 +136,11 @@ def build_spec() -> dict:
         parameters = _parameters(path, method)
         if parameters:
             operation["parameters"] = parameters
-        if body:
+        if body == "file":
+            operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "a .csv or .xlsx file"}}}}}}
+        elif body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
         spec.path(path=path, operations={method: operation})
     return spec.to_dict()

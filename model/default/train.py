@@ -23,11 +23,11 @@ from features.resolve import Resolver
 from features.signals import compute_signals
 from features.snapshot.build import build_snapshot
 from features.snapshot.reader import Snapshot
-from model.default.baseline import red_flag_count
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL, to_matrix
-from model.metrics import probability_metrics, ranking_metrics
+from model.default.baseline import red_flag_count
 from model.default.simulate import SimulationConfig, forwarder_of, simulate
+from model.metrics import probability_metrics, ranking_metrics
 
 HOLDOUT = 0.25
 

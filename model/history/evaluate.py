@@ -14,8 +14,8 @@ import numpy as np
 
 from features.reference import Reference
 from features.snapshot.reader import Snapshot
-from model.default.baseline import red_flag_count
 from model.dataset import to_matrix
+from model.default.baseline import red_flag_count
 from model.history.data import HistoryData, load_history
 from model.history.mapping import Mapping
 from model.metrics import probability_metrics, ranking_metrics

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from features.reference import Reference
 from features.snapshot.reader import Snapshot
-from model.default.baseline import red_flag_count
 from model.dataset import to_matrix
+from model.default.baseline import red_flag_count
+from model.default.train import HOLDOUT, temporal_split
 from model.history.data import HistoryData, load_history
-from model.history.model import HistoryModel
 from model.history.mapping import Mapping, spec_for
+from model.history.model import HistoryModel
 from model.metrics import probability_metrics, ranking_metrics
 from model.serving.spec import FeatureSpec
-from model.default.train import HOLDOUT, temporal_split
 
 
 def fit_history(data: HistoryData, **params) -> HistoryModel:

@@ -1,4 +1,5 @@
-"""POST /v1/score and /v1/score/batch: schema -> shipment -> scorer -> decision record -> response.
+"""POST /v1/score, /v1/score/batch and /v1/score/file: body -> shipments -> scorer -> decision
+record -> response, the scoring itself in `service.scoring` (shared with the `score FILE` command).
 
 A score leaves only once its decision is committed: if the store fails, the client gets 503 (see
 problems.register) and no score, so every score a client holds can be looked up later. A retry
@@ -7,52 +8,18 @@ with the same Idempotency-Key gets the first response again and records nothing 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from marshmallow import ValidationError
-from sqlalchemy import Connection
 
-from features.history import Ledger
-from features.shipment import Shipment
-from model.serving.scorer import Assessment
 from service.auth import requires
 from service.problems import Problem, invalid
-from service.routes.common import json_body, serving_state, services
-from service.runtime import State
-from service.schemas import BatchSchema, ShipmentSchema, name_chars
+from service.routes.common import json_body, services, serving_state
+from service.schemas import BatchSchema, name_chars
+from service.scoring import Scored, load_shipment, result, score_bodies
+from service.sheets import SheetError, problems_by_row, read_table, result_rows, shipments_of, write_results
 
 bp = Blueprint("score", __name__)
-# A schema holds no per-request state, so one instance serves every request: building one (its
-# nested fields) costs more than loading a shipment with it.
-SHIPMENT = ShipmentSchema()
 BATCH = BatchSchema()
-
-
-def result(shipment: Shipment, assessment: Assessment, state: State) -> dict:
-    return {
-        "shipment_id": shipment.shipment_id,
-        "decision_id": str(uuid.uuid4()),
-        "score": assessment.score,
-        "band": assessment.band,
-        "base": assessment.base,
-        "reasons": assessment.reasons,
-        "signals": {name: {"value": v.value, "evidence": v.evidence, "contribution": assessment.contributions.get(name, 0.0)}
-                    for name, v in assessment.signals.items()},
-        "model_version": state.model_version,
-        "lists_version": state.lists_version,
-        "lists_as_of": state.lists_as_of,
-    }
-
-
-def load_shipment(data) -> Shipment:
-    if not isinstance(data, dict):
-        raise invalid({"body": ["must be a JSON object (one shipment)"]})
-    try:
-        return SHIPMENT.load(data)
-    except ValidationError as exc:
-        raise invalid(exc.messages) from None
 
 
 def check_batch_work(shipments: list) -> None:
@@ -70,26 +37,6 @@ def check_batch_work(shipments: list) -> None:
         raise invalid({"shipments": [f"the parties' names must total at most {most:,} characters (NFKC) per batch"]})
 
 
-def record(scored: list[tuple[Shipment, dict]], claim: Callable[[Connection], None] | None, ledger: Ledger) -> None:
-    """Commit the decisions (one transaction, with the request's Idempotency-Key claim and what
-    they add to the tenant's history tallies), then count them by band."""
-    def with_decisions(connection: Connection) -> None:
-        if claim is not None:
-            claim(connection)
-        services().history.add(connection, g.caller.tenant, ledger.pending)
-
-    if scored:
-        services().decisions.record(g.caller, scored, with_decisions)
-    for _, item in scored:
-        services().metrics.decisions.labels(item["band"]).inc()
-
-
-def _sent_id(raw) -> str | None:
-    """The shipment id a refused shipment of a batch was sent with, so the client can find it."""
-    sent = raw.get("shipment_id") if isinstance(raw, dict) else None
-    return sent[:128] if isinstance(sent, str) else None
-
-
 @bp.post("/v1/score")
 @requires("score")
 def score():
@@ -103,7 +50,7 @@ def score():
     [assessment] = state.scorer.assess([shipment], services().clearances.of(g.caller.tenant), ledger)
     body = result(shipment, assessment, state)
     response = jsonify(body)
-    record([(shipment, body)], claim.storing(response), ledger)
+    Scored([], [(shipment, body)], ledger).record(services(), g.caller, claim.storing(response))
     return response
 
 
@@ -123,22 +70,57 @@ def score_batch():
     if len(envelope["shipments"]) > limit:
         raise invalid({"shipments": [f"at most {limit} shipments per batch"]})
     check_batch_work(envelope["shipments"])
-    loaded: list[Shipment | Problem] = []
-    for raw in envelope["shipments"]:
-        try:
-            loaded.append(load_shipment(raw))
-        except Problem as problem:
-            loaded.append(problem)
-    valid = [s for s in loaded if isinstance(s, Shipment)]
-    ledger = services().history.ledger(g.caller.tenant, valid)
-    assessments = iter(state.scorer.assess(valid, services().clearances.of(g.caller.tenant), ledger))
-    results = [
-        {"index": i, "error": {**item.document(), "shipment_id": _sent_id(raw)}} if isinstance(item, Problem)
-        else {"index": i, "result": result(item, next(assessments), state)}
-        for i, (item, raw) in enumerate(zip(loaded, envelope["shipments"]))
-    ]
-    response = jsonify({"results": results, "model_version": state.model_version, "lists_version": state.lists_version,
-                        "lists_as_of": state.lists_as_of})
-    record([(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry],
-           claim.storing(response), ledger)
+    scored = score_bodies(envelope["shipments"], state, services(), g.caller)
+    response = jsonify({"results": scored.results, "model_version": state.model_version,
+                        "lists_version": state.lists_version, "lists_as_of": state.lists_as_of})
+    scored.record(services(), g.caller, claim.storing(response))
+    return response
+
+
+@bp.post("/v1/score/file")
+@requires("score")
+def score_file():
+    """A CSV or XLSX of shipments (multipart field `file`, the template of examples/): each
+    shipment scored and recorded as `/v1/score/batch` does, its problems named by row and column;
+    `?format=csv` or `xlsx` answers with the results as a file, else JSON."""
+    state = serving_state()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise invalid({"file": ["send a CSV or XLSX file as the multipart field `file`"]}, "Invalid upload")
+    wanted = request.args.get("format", "json")
+    if wanted not in ("json", "csv", "xlsx"):
+        raise invalid({"format": ["must be json, csv or xlsx"]}, "Invalid query")
+    try:
+        sheet = shipments_of(read_table(upload.read(), upload.filename))
+    except SheetError as exc:
+        raise Problem(422, "Invalid upload", f"{upload.filename}: {exc}",
+                      [{"field": "file", "message": str(exc)}]) from None
+    limit = current_app.config["MAX_BATCH"]
+    if len(sheet) > limit:
+        raise invalid({"file": [f"at most {limit} shipments per file (the command `score FILE` takes any number)"]},
+                      "Invalid upload")
+    readable = [s for s in sheet if not s.problems]
+    check_batch_work([s.body for s in readable])
+    scored = score_bodies([s.body for s in readable], state, services(), g.caller)
+    outcomes = iter(scored.results)
+    results = []
+    for shipment in sheet:
+        entry = {"shipment_id": shipment.shipment_id, "rows": shipment.rows, "notes": shipment.notes}
+        if shipment.problems:
+            entry["error"] = {"problems": shipment.problems}
+        else:
+            outcome = next(outcomes)
+            entry |= {"result": outcome["result"]} if "result" in outcome else {
+                "error": {"problems": problems_by_row(shipment, outcome["error"].get("errors", []))
+                          or [{"row": shipment.rows[0], "column": "", "message": outcome["error"].get("detail", "")}]}}
+        results.append(entry)
+    if wanted == "json":
+        response = jsonify({"results": results, "model_version": state.model_version,
+                            "lists_version": state.lists_version, "lists_as_of": state.lists_as_of})
+    else:
+        content, mimetype = write_results(result_rows(sheet, [{"result": r.get("result"), "problems": r.get(
+            "error", {}).get("problems", [])} for r in results]), f"results.{wanted}")
+        response = Response(content, mimetype=mimetype,
+                            headers={"Content-Disposition": f'attachment; filename="results.{wanted}"'})
+    scored.record(services(), g.caller)
     return response

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.history.encoding import CategoryEncoder
-from model.history.data import HistoryError, load_history, read_history
-from model.history.mapping import parse_mapping
 from model.default.train import temporal_split
+from model.history.data import HistoryError, load_history, read_history
+from model.history.encoding import CategoryEncoder
+from model.history.mapping import parse_mapping
 from tests.model.conftest import SYNTHETIC_MAPPING, synthetic_history
 
 MAPPING = parse_mapping(SYNTHETIC_MAPPING)

@@ -7,10 +7,10 @@ import skops.io as sio
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL
 from model.history.evaluate import RULES, evaluate
-from model.metrics import figures_line
 from model.history.mapping import parse_mapping
-from model.serving.persist import MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_model, save_model
 from model.history.report import write_report
+from model.metrics import figures_line
+from model.serving.persist import MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_model, save_model
 from model.serving.spec import FeatureSpec
 from tests.model.conftest import SYNTHETIC_MAPPING
 

@@ -8,11 +8,11 @@ import pytest
 from features.identifiers import normalize_identifier
 from features.resolve import Resolver
 from features.shipment import Item, Party, Shipment
-from model.history.model import HistoryModel
 from model.history.mapping import load_mapping
+from model.history.model import HistoryModel
+from model.history.train import train_on_history
 from model.serving.scorer import Bands, Scorer
 from model.serving.spec import FeatureSpec
-from model.history.train import train_on_history
 from tests.model.conftest import KOREAN, ROOT
 
 

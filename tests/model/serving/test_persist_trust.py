@@ -14,8 +14,8 @@ import skops.io as sio
 
 from model.classifier import DiversionModel
 from model.dataset import COLUMNS, MONOTONE, NEUTRAL
-from model.serving.persist import CARD_FILE, MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_card, load_model, save_model, \
-    untrusted_types
+from model.serving.persist import (CARD_FILE, MODEL_FILE, TRUSTED_TYPES, ModelFileError, load_card, load_model,
+                                   save_model, untrusted_types)
 
 
 @pytest.fixture(scope="module")
