@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -52,6 +55,22 @@ IDEMPOTENCY_KEY = {
                    "path, JSON body) answers the first response again (same status, body and decision_id) and records "
                    "nothing; with another request it is a 422; while a request with it is in flight, a 409. Keys are "
                    "per tenant."}
+
+# Real examples for the request bodies and a real response (examples/ of the repository; the
+# document is generated without them where the package is installed without the repository).
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+REQUEST_EXAMPLES = {"Shipment": "chips-to-kazakhstan.json", "Batch": "batch.json"}
+RESPONSE_EXAMPLES = {"/v1/score": "responses/chips-to-kazakhstan.json"}
+BODY_EXAMPLES = {"OutcomeRequest": {"outcome": "cleared", "source": "inspection 2025-113", "note": "goods as declared"},
+                 "AlertReviewRequest": {"status": "cleared", "note": "a namesake: another company, other address"}}
+
+
+def _example(name: str | None) -> dict | None:
+    if name in BODY_EXAMPLES:
+        return BODY_EXAMPLES[name]
+    path = EXAMPLES / (REQUEST_EXAMPLES.get(name) or RESPONSE_EXAMPLES.get(name) or "-")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
 
 # (path, method, summary, scope or None when public, request schema or None, success response, error statuses)
 OPERATIONS = [
@@ -141,7 +160,13 @@ def build_spec() -> dict:
                 "type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary", "description": "a .csv or .xlsx file"}}}}}}
         elif body:
-            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
+            content = {"schema": {"$ref": f"#/components/schemas/{body}"}}
+            if _example(body) is not None:
+                content["example"] = _example(body)
+            operation["requestBody"] = {"required": True, "content": {"application/json": content}}
+        if _example(path) is not None:
+            operation["responses"][success] = {**ok, "content": {"application/json": {
+                **ok["content"]["application/json"], "example": _example(path)}}}
         spec.path(path=path, operations={method: operation})
     return spec.to_dict()
 
