@@ -99,7 +99,7 @@ def evaluate(ctx: Context, model_name: str | None, files: tuple[Path, ...], mapp
         version = home.find_model(model_name) if model_name else home.models.active()
         if version is None:
             raise RegistryError("no active model; run `diversion-risk train`")
-        model, _ = load_model(home.models.path(version))
+        model, card = load_model(home.models.path(version))
         if files:
             if mapping is None:
                 raise click.UsageError("--data needs --mapping")
@@ -107,7 +107,10 @@ def evaluate(ctx: Context, model_name: str | None, files: tuple[Path, ...], mapp
             other = load_model(home.models.path(active))[0] if active and active != version else None
             result = evaluate_history(model, list(files), load_mapping(mapping), reference, home.active_snapshot(),
                                       name=version, other=other, other_name=f"active model {active}",
-                                      match_threshold=home.settings.match_threshold, max_hops=home.settings.max_hops)
+                                      match_threshold=home.settings.match_threshold, max_hops=home.settings.max_hops,
+                                      card=card)
+            if result.warning:
+                click.echo(f"WARNING: {result.warning}", err=True)
             report = report or home.root / "reports" / f"{version}.html"
             report.parent.mkdir(parents=True, exist_ok=True)
             write_report(result, report)
@@ -171,8 +174,12 @@ def models_list(ctx: Context) -> None:
             click.echo(f"{mark} {version}  (card unreadable)")
             continue
         scores = card.get("metrics", {}).get("model")
-        click.echo(f"{mark} {version}  created={card.get('created')} data={card.get('training_data', {}).get('kind')} "
-                   f"pr_auc={scores.get('pr_auc') if isinstance(scores, dict) else None}")
+        trained, split = card.get("training_data") or {}, card.get("split") or {}
+        # Which rows the figure was measured on: figures of different data are not read side by side.
+        measured = (f"measured_on=held_out:{split.get('held_out_rows')}_rows_from_{split.get('held_out_from')}"
+                    f"_of_{str(trained.get('sha256', ''))[:12]}") if split else "measured_on=unknown"
+        click.echo(f"{mark} {version}  created={card.get('created')} data={str(trained.get('kind')).replace(' ', '_')} "
+                   f"pr_auc={scores.get('pr_auc') if isinstance(scores, dict) else None} {measured}")
     if unreadable:
         raise click.ClickException("; ".join(unreadable))
 

@@ -34,11 +34,31 @@ class Evaluation:
     scores: dict[str, np.ndarray]  # the model first, then the rules baseline, then the other model
     metrics: dict[str, dict[str, float]]
     top: list[dict] = field(default_factory=list)  # the top-scored records with their reasons
+    warning: str | None = None  # the figures are not out of sample, and why (`in_sample_warning`)
 
     @property
     def headline(self) -> dict[str, float]:
         """The model's ranking figures (precision@1/5/10%, roc_auc, pr_auc)."""
         return ranking_metrics(self.data.y, self.scores[self.name])
+
+
+def in_sample_warning(card: dict, data: HistoryData) -> str | None:
+    """Why figures on `data` would not be out of sample for the model of `card`: the same data it
+    was trained on, or records dated on or before its training cut-off (they may be training
+    records); None when neither."""
+    trained = card.get("training_data") or {}
+    if trained.get("sha256") and trained.get("sha256") == data.sha256:
+        return ("these are the model's own training data (same SHA-256): the figures are in-sample and "
+                "overstate what the model does on new records")
+    split = card.get("split") or {}
+    cut = split.get("train_until") or (trained.get("date_range") or [None, None])[1]
+    if not cut:
+        return None
+    before = int((data.dates <= np.datetime64(cut)).sum())
+    if before:
+        return (f"{before} of {len(data.y)} records ({before / len(data.y):.0%}) are dated on or before the model's "
+                f"training cut-off {cut}: they may be training records, so the figures are not out of sample")
+    return None
 
 
 def score_history(model: Model, data: HistoryData) -> np.ndarray:
@@ -55,13 +75,16 @@ def _top_records(model: Model, data: HistoryData, scores: np.ndarray, count: int
 
 def evaluate(model: Model, files: Sequence[Path], mapping: Mapping, reference: Reference, snapshot: Snapshot, *,
              name: str = "model", other: Model | None = None, other_name: str = "active model",
-             match_threshold: float = 0.9, max_hops: int = 2, top: int = TOP_RECORDS) -> Evaluation:
-    """Score labelled `files` with `model`, the rules baseline and (if given) `other`."""
+             match_threshold: float = 0.9, max_hops: int = 2, top: int = TOP_RECORDS,
+             card: dict | None = None) -> Evaluation:
+    """Score labelled `files` with `model`, the rules baseline and (if given) `other`; `card`, the
+    model's, tells whether the records overlap its training data (`Evaluation.warning`)."""
     data = load_history(files, mapping, reference, snapshot, match_threshold=match_threshold, max_hops=max_hops)
     scores = {name: score_history(model, data), RULES: red_flag_count(to_matrix(data.signals))}
     if other is not None:
         scores[other_name] = score_history(other, data)
     metrics = {key: ranking_metrics(data.y, s) if key == RULES else probability_metrics(data.y, s)
                for key, s in scores.items()}
-    return Evaluation(name, data, scores, metrics, _top_records(model, data, scores[name], top, reference.red_flags))
+    return Evaluation(name, data, scores, metrics, _top_records(model, data, scores[name], top, reference.red_flags),
+                      in_sample_warning(card or {}, data))
 

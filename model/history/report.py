@@ -22,7 +22,8 @@ from model.metrics import precision_at, recall_at  # noqa: E402
 RATES = tuple(r / 100 for r in range(1, 21))  # inspection rates 1%..20%
 STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
-         "th:first-child,td:first-child{text-align:left}img{max-width:100%}")
+         "th:first-child,td:first-child{text-align:left}img{max-width:100%}"
+         ".warning{background:#fff3cd;border:1px solid #c9a227;padding:8px}")
 
 
 def _png(fig) -> str:
@@ -114,6 +115,7 @@ def write_report(ev: Evaluation, path: Path) -> Path:
     header = ["scorer"] + list(next(iter(ev.metrics.values())))
     metric_rows = [[k] + [m.get(h, "") for h in header[1:]] for k, m in ev.metrics.items()]
     body = [
+        f"<p class='warning'><strong>Warning: {html.escape(ev.warning)}.</strong></p>" if ev.warning else "",
         f"<h1>Evaluation: {html.escape(ev.name)}</h1>",
         f"<p>{len(data.y)} labelled records, {int(data.y.sum())} positive ({data.y.mean():.1%}), "
         f"{data.dates.min()} to {data.dates.max()}; data SHA-256 <code>{data.sha256}</code>.</p>",

@@ -62,7 +62,12 @@ def test_history_to_promoted_model_and_report_in_three_commands(run, home, tmp_p
     evaluated = run("evaluate", "--model-name", "mine", "--data", str(data), "--mapping", mapping, "--report", str(report))
     assert evaluated.exit_code == 0, evaluated.output
     assert set(last_figures(evaluated.output)) == {"precision@1%", "precision@5%", "precision@10%", "roc_auc", "pr_auc"}
+    # Evaluated on its own training data: said loudly, and on the report's first line.
+    assert "WARNING: these are the model's own training data" in evaluated.output
     html = report.read_text()
+    assert html.split("<body>", 1)[1].startswith("<p class='warning'><strong>Warning: these are the model&#x27;s own")
+    listed = run("models", "list").output
+    assert "measured_on=held_out:" in listed.split(version, 1)[1].splitlines()[0]
     assert "<img" in html and "http://" not in html.replace("http://www.w3.org", "")
     assert run("models", "promote", "mine").exit_code == 0
     assert home.models.active() == version

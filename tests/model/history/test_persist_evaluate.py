@@ -70,3 +70,15 @@ def test_evaluation_and_self_contained_report(history_kind, default_kind, synthe
     assert "src=\"http" not in page  # nothing fetched from the network
     for section in ("ROC", "Calibration", "inspection rate", "Scores by label", "top-scored", "active model"):
         assert section in page
+
+
+def test_in_sample_figures_are_named_as_such(synthetic_data):
+    from model.history.evaluate import in_sample_warning
+
+    data = synthetic_data
+    same = {"training_data": {"sha256": data.sha256}}
+    assert "own training data" in in_sample_warning(same, data)
+    cut = str(data.dates[len(data.dates) // 2])
+    before = in_sample_warning({"training_data": {"sha256": "other"}, "split": {"train_until": cut}}, data)
+    assert f"training cut-off {cut}" in before and "not out of sample" in before
+    assert in_sample_warning({"training_data": {"sha256": "other"}, "split": {"train_until": "2000-01-01"}}, data) is None
