@@ -70,16 +70,24 @@ def _read_one(path: Path) -> pd.DataFrame:
     raise HistoryError(f"{path}: unknown file type; use .csv, .jsonl or .parquet")
 
 
-def read_history(files: Sequence[Path]) -> tuple[pd.DataFrame, str]:
-    """All rows of all files (columns united by name) and the SHA-256 of their bytes."""
+# Where a record is in its file, as an editor or a spreadsheet numbers it: a CSV's header is line 1.
+FIRST_RECORD = {"csv": 2, "jsonl": 1, "parquet": 1}
+
+
+def read_history(files: Sequence[Path]) -> tuple[pd.DataFrame, str, list[str]]:
+    """All rows of all files (columns united by name), the SHA-256 of their bytes, and each row's
+    place ("declarations.csv:17"), so a report's rows lead back to the record."""
     if not files:
         raise HistoryError("no history files given")
     digest = hashlib.sha256()
-    frames = []
+    frames, places = [], []
     for path in map(Path, files):
-        frames.append(_read_one(path))
+        frame = _read_one(path)
+        first = FIRST_RECORD[SUFFIXES[path.suffix.lower()]]
+        frames.append(frame)
+        places += [f"{path.name}:{first + i}" for i in range(len(frame))]
         digest.update(file_sha256(path).encode())
-    return pd.concat(frames, ignore_index=True), digest.hexdigest()
+    return pd.concat(frames, ignore_index=True), digest.hexdigest(), places
 
 
 def _present(mapping: Mapping, columns: set[str]) -> tuple[Mapping, list[str]]:
@@ -135,7 +143,8 @@ def _parties(spec: PartyColumns, data: pd.DataFrame) -> list[Party | None]:
     return out
 
 
-def _shipments(mapping: Mapping, data: pd.DataFrame, dates: list[dt.date]) -> list[Shipment]:
+def _shipments(mapping: Mapping, data: pd.DataFrame, dates: list[dt.date], places: list[str]) -> list[Shipment]:
+    """One shipment per record, its id the record's place in its file."""
     n = len(data)
     col = lambda key: data[getattr(mapping, key)] if getattr(mapping, key) else None  # noqa: E731
     hs, values, quantities = _text(col("hs_code"), n), _number(col("value"), n), _number(col("quantity"), n)
@@ -149,7 +158,7 @@ def _shipments(mapping: Mapping, data: pd.DataFrame, dates: list[dt.date]) -> li
             present.append(Party("consignee", ""))
         transit = tuple(c.strip().upper() for c in (transits[i] or "").split(mapping.transit_separator) if c.strip())
         shipments.append(Shipment(
-            shipment_id=str(i), date=dates[i], destination_country=(destinations[i] or "").upper(),
+            shipment_id=places[i], date=dates[i], destination_country=(destinations[i] or "").upper(),
             items=(Item(hs[i] or "", quantity=quantities[i], value=values[i], currency=currencies[i]),),
             parties=tuple(present), origin_country=origins[i].upper() if origins[i] else None,
             transit_countries=transit))
@@ -160,7 +169,7 @@ def load_history(files: Sequence[Path], mapping: Mapping, reference: Reference, 
                  match_threshold: float, max_hops: int,
                  progress: Callable[[str], None] = lambda _: None) -> HistoryData:
     """Read, map and featurise a labelled history; rows without a label or a date are dropped."""
-    raw, sha256 = read_history(files)
+    raw, sha256, places = read_history(files)
     for key, column in (("label", mapping.label), ("date", mapping.date)):
         if column not in raw:
             raise HistoryError(f"the {key} column {column!r} is not in the data (columns: {', '.join(map(str, raw))})")
@@ -174,7 +183,8 @@ def load_history(files: Sequence[Path], mapping: Mapping, reference: Reference, 
     y = data[mapping.label].map(lambda v: str(v).strip() in mapping.positive).to_numpy(dtype=int)
     dates = _day(data[mapping.date], len(data))
     progress(f"building features for {len(data)} records ({int(y.sum())} positive)")
-    shipments = _shipments(mapping, data, dates)
+    kept = [place for place, keep in zip(places, labelled) if keep]
+    shipments = _shipments(mapping, data, dates, kept)
     usable = set(available_signals(mapping))
     signals: list[dict[str, Value]] = [{}] * len(shipments)
     resolver, ledger = Resolver(snapshot, match_threshold), Ledger()

@@ -69,8 +69,8 @@ def _top_records(model: Model, data: HistoryData, scores: np.ndarray, count: int
     rows = np.argsort(-scores, kind="stable")[:count]
     top = data.subset(rows)
     explained = explain_batch(model, top.shipments, top.signals, top.extras, red_flags)
-    return [{"date": str(data.dates[r]), "label": int(data.y[r]), "score": score, "reasons": reasons}
-            for r, (score, _, reasons, _) in zip(rows, explained)]
+    return [{"record": data.shipments[r].shipment_id, "date": str(data.dates[r]), "label": int(data.y[r]),
+             "score": score, "reasons": reasons} for r, (score, _, reasons, _) in zip(rows, explained)]
 
 
 def evaluate(model: Model, files: Sequence[Path], mapping: Mapping, reference: Reference, snapshot: Snapshot, *,

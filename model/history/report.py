@@ -94,19 +94,20 @@ def _distribution(ev: Evaluation) -> str:
 
 
 def _reasons(ev: Evaluation) -> str:
-    """Which reasons carry the top-scored records: how often each appears and its mean contribution."""
-    totals: dict[str, list[float]] = {}
+    """Which reasons carry the top-scored records: how often each appears and its mean contribution;
+    a learned column of a history model is named apart from the reason code it reports under."""
+    totals: dict[tuple[str, str], list[float]] = {}
     for record in ev.top:
         for reason in record["reasons"]:
-            key = reason["evidence"]["feature"] if reason["code"] == "HISTORY_PATTERN" else reason["code"]
-            totals.setdefault(key, []).append(reason["contribution"])
+            learned = reason["evidence"]["feature"] if reason["code"] == "HISTORY_PATTERN" else ""
+            totals.setdefault((reason["code"], learned), []).append(reason["contribution"])
     summary = sorted(totals.items(), key=lambda kv: -sum(kv[1]))
-    records = [[r["date"], r["label"], f"{r['score']:.3f}",
+    records = [[r["record"], r["date"], r["label"], f"{r['score']:.3f}",
                 "; ".join(f"{x['message']} (+{x['contribution']:.2f})" for x in r["reasons"][:3])] for r in ev.top]
     return (f"<p>Over the {len(ev.top)} top-scored records:</p>"
-            + _table(["reason", "records", "mean contribution (log-odds)"],
-                     [[k, len(v), f"{np.mean(v):.3f}"] for k, v in summary])
-            + _table(["date", "label", "score", "top reasons"], records))
+            + _table(["reason code", "learned column", "records", "mean contribution (log-odds)"],
+                     [[code, learned, len(v), f"{np.mean(v):.3f}"] for (code, learned), v in summary])
+            + _table(["record (file:line)", "date", "label", "score", "top reasons"], records))
 
 
 def write_report(ev: Evaluation, path: Path) -> Path:

@@ -65,7 +65,12 @@ def test_evaluation_and_self_contained_report(history_kind, default_kind, synthe
     assert set(result.metrics) == {"model", RULES, "active model"}
     assert figures_line(result.headline).startswith("precision@1%=")
     assert len(result.top) == 5 and all(r["reasons"] for r in result.top)
+    lines = synthetic_csv.read_text().splitlines()
+    for record in result.top:  # each row of the report leads back to its line of the file
+        name, line = record["record"].split(":")
+        assert name == synthetic_csv.name and lines[int(line) - 1].startswith(record["date"])
     page = write_report(result, tmp_path / "out" / "report.html").read_text()
+    assert "record (file:line)" in page and result.top[0]["record"] in page
     assert page.count("data:image/png;base64,") == 4
     assert "src=\"http" not in page  # nothing fetched from the network
     for section in ("ROC", "Calibration", "inspection rate", "Scores by label", "top-scored", "active model"):
