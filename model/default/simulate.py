@@ -56,7 +56,7 @@ class SimulationConfig:
     misdeclared_share: dict = field(default_factory=lambda: {"diversion": 0.25, "legit": 0.02})
     local_currency_share: float = 0.50
     yuan_share: float = 0.25
-    trading_name_share: dict = field(default_factory=lambda: {"diversion": 0.45, "legit": 0.15})
+    trading_name_share: dict = field(default_factory=lambda: {"diversion": 0.60, "legit": 0.10})
     hub_transit_share: dict = field(default_factory=lambda: {"diversion": 0.35, "legit": 0.10})
     label_noise: float = 0.03
     start: dt.date = dt.date(2021, 1, 1)  # the forwarders' records start: a year of history before the war

@@ -18,7 +18,7 @@ def score(client, name):
 @pytest.mark.parametrize("name, band, codes", [
     ("chips-to-kazakhstan", None, {"DUAL_USE_HS", "YOUNG_CONSIGNEE", "TRANSSHIPMENT_ROUTE", "EAEU_DESTINATION"}),
     ("chips-to-russia", "high", {"EMBARGOED_DESTINATION", "DUAL_USE_HS", "YOUNG_CONSIGNEE"}),
-    ("invalid-identifier", None, {"INVALID_IDENTIFIER", "UNDATED_CONSIGNEE"}),
+    ("invalid-identifier", None, {"INVALID_IDENTIFIER", "TRADING_CONSIGNEE", "UNDATED_CONSIGNEE"}),
     ("sanctioned-consignee", "high", {"SANCTIONED_PARTY"}),
     ("furniture-to-germany", "low", set()),
     ("linked-consignee", None, {"LINKED_SANCTIONED_PARTY"}),

@@ -52,7 +52,8 @@ def test_valid_and_unchecked_identifiers_are_not(reference):
 @pytest.mark.parametrize("name, kind", [
     ("Alpha Trading LLC", "trading"), ("ТОО «Торговый дом Альфа»", "trading"), ("Zvezda Lojistik A.Ş.", "logistics"),
     ("ООО ТрансЛогистик", "logistics"), ("深圳市华强物流有限公司", "logistics"), ("Global Freight Express FZE", "freight"),
-    ("Mikron Import-Export", "import-export"), ("Экспресс Карго ТОО", "freight"), ("Kaspiy Dış Ticaret Ltd. Şti.", "trading")])
+    ("Mikron Import-Export", "import-export"), ("Экспресс Карго ТОО", "freight"), ("Kaspiy Dış Ticaret Ltd. Şti.", "trading"),
+    ("ООО «Альфа Трейдинг»", "trading")])
 def test_trading_and_logistics_consignees(reference, name, kind):
     value = P.trading_consignee(facts(reference, parties=_alone(party("consignee", name, "KZ"))))
     assert value.value == 1 and kind in {w["kind"] for w in value.evidence["words"]}
