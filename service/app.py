@@ -1,18 +1,18 @@
 """The Flask app factory: settings -> home -> runtime -> store -> hooks -> blueprints. Nothing
 happens at import time.
 
-Hooks run in the order installed: request id and timer, then authentication, then the rate
-limiter (which needs the caller), then the route.
+Hooks run in the order installed: request id and timer, then authentication (an API key, or a
+review page's session), then the rate limiter (which needs the caller), then the route.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from features.matching import names
 from features.reference import load_reference
-from service import auth, cors, logs, observe, problems, ratelimit, strict_json
-from service.headers import API_CSP, DOCS_CSP, SECURITY_HEADERS
+from service import auth, cors, logs, observe, problems, ratelimit, strict_json, ui
+from service.headers import API_CSP, DOCS_CSP, SECURITY_HEADERS, UI_CSP
 from service.home import Home
 from service.routes import alerts, decisions, docs, meta, score
 from service.runtime import Runtime
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     problems.register(app)
     observe.install(app, services.metrics)
     app.before_request(auth.authenticate)
+    ui.install(app, settings)
     ratelimit.install(app, settings)
     cors.install(app, settings.cors_origins)
     for blueprint in (score.bp, decisions.bp, alerts.bp, meta.bp, docs.bp, docs.swagger_ui()):
@@ -47,7 +48,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.after_request
     def security_headers(response):
         response.headers.update(SECURITY_HEADERS)
-        response.headers["Content-Security-Policy"] = DOCS_CSP if response.mimetype == "text/html" else API_CSP
+        if request.blueprint == "ui":
+            response.headers["Content-Security-Policy"] = UI_CSP
+        else:
+            response.headers["Content-Security-Policy"] = DOCS_CSP if response.mimetype == "text/html" else API_CSP
         return response
 
     return app

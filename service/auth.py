@@ -16,6 +16,7 @@ from service.problems import Problem
 from service.routes.common import services
 
 PUBLIC_BLUEPRINTS = {"swagger_ui"}  # the bundled /docs pages
+SESSION_BLUEPRINTS = {"ui"}  # the review pages sign in with a session cookie instead (service/ui/session.py)
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="diversion-risk"'}
 
 
@@ -42,7 +43,7 @@ def presented_caller() -> Caller | None:
 def authenticate() -> None:
     """before_request: 401 without a valid key, 403 without the route's scope."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or request.blueprint in PUBLIC_BLUEPRINTS:
+    if view is None or request.blueprint in PUBLIC_BLUEPRINTS | SESSION_BLUEPRINTS:
         return  # no such route: routing answers 404 or 405
     if request.method == "OPTIONS":
         return  # a CORS preflight carries no key; Flask's answer lists the methods, nothing more

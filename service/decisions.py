@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy import Connection, Select, and_, case, exists, func, insert, select
 
 from features.identifiers import Identifier
 from features.shipment import Item, Party, Shipment
@@ -25,6 +25,10 @@ from service import strict_json
 from service.db import Database
 from service.keys import Caller
 from service.tables import Decision, Outcome, utcnow
+
+# A decision needs a person's review while it is in one of these bands and has no outcome yet.
+REVIEW_BANDS = ("high", "medium")
+QUEUE_STATUSES = ("needs_review", "reviewed", "all")
 
 
 def canonical_json(shipment: Shipment) -> str:
@@ -145,6 +149,27 @@ class Decisions:
             outcomes = self._outcomes(session, [r.id for r in rows])
             items = [_decision(r, outcomes[r.id]) for r in rows]
         return items, encode_cursor(rows[-1].seq) if more else None
+
+    def queue(self, tenant: str, *, status: str = "all", band: str | None = None, since: dt.datetime | None = None,
+              until: dt.datetime | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], bool]:
+        """A review queue: the decisions that need review first, then by band (high first), then
+        newest first; with `status`,
+        only those needing review or only those with an outcome. Returns a page and whether more follow."""
+        reviewed = exists().where(Outcome.decision_id == Decision.id)
+        needs = and_(Decision.band.in_(REVIEW_BANDS), ~reviewed)
+        query = decision_window(select(Decision).where(Decision.tenant == tenant), since, until, band)
+        if status == "needs_review":
+            query = query.where(needs)
+        elif status == "reviewed":
+            query = query.where(reviewed)
+        band_rank = case({b: i for i, b in enumerate(("high", "medium", "low"))}, value=Decision.band, else_=3)
+        query = query.order_by(case((needs, 0), else_=1), band_rank, Decision.seq.desc()).offset(offset).limit(limit + 1)
+        with self.db.session() as session:
+            rows = list(session.scalars(query))
+            outcomes = self._outcomes(session, [r.id for r in rows[:limit]])
+            items = [_decision(r, outcomes[r.id]) | {"needs_review": r.band in REVIEW_BANDS and not outcomes[r.id]}
+                     for r in rows[:limit]]
+        return items, len(rows) > limit
 
     def add_outcome(self, caller: Caller, decision_id: str, outcome: str, source: str, note: str) -> dict | None:
         """Append an outcome to one of the caller's tenant's decisions; None if there is no such decision."""

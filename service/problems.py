@@ -63,17 +63,22 @@ def respond(problem: Problem) -> Response:
     return response
 
 
+def http_problem(exc: HTTPException) -> Problem:
+    """Werkzeug's HTTP error as a problem; a 413 states the limit."""
+    headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, Retry-After
+    detail = exc.description
+    if exc.code == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
+        detail = (f"The body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']:,} bytes "
+                  "(DIVERSION_RISK_MAX_BODY_BYTES); send fewer shipments per request.")
+    return Problem(exc.code or 500, exc.name, detail, headers=headers)
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(Problem, respond)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, Retry-After
-        detail = exc.description
-        if exc.code == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
-            detail = (f"The body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']:,} bytes "
-                      "(DIVERSION_RISK_MAX_BODY_BYTES); send fewer shipments per request.")
-        return respond(Problem(exc.code or 500, exc.name, detail, headers=headers))
+        return respond(http_problem(exc))
 
     @app.errorhandler(SQLAlchemyError)
     def store_error(exc: SQLAlchemyError):

@@ -1,5 +1,5 @@
-"""Scoring shipments as the API does, for any caller: the batch route, the spreadsheet route and
-the `score FILE` command all come here, so a shipment gets the same validation, score, reasons
+"""Scoring shipments as the API does, for any caller: the batch route, the spreadsheet route, the
+upload page and the `score FILE` command all come here, so a shipment gets the same validation, score, reasons
 and decision record whichever way it arrives.
 
 Each body is validated on its own (a bad one is a problem of its own, the others are scored), the
@@ -10,7 +10,7 @@ valid ones are scored in one model call against the caller's tenant's clearances
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
@@ -22,8 +22,9 @@ from model.serving.scorer import Assessment
 from service.keys import Caller
 from service.problems import Problem, invalid
 from service.runtime import State
-from service.schemas import ShipmentSchema
+from service.schemas import ShipmentSchema, name_chars
 from service.services import Services
+from service.sheets import SheetError, SheetShipment, problems_by_row, read_table, result_rows, shipments_of, write_results
 
 # A schema holds no per-request state, so one instance serves every request: building one (its
 # nested fields) costs more than loading a shipment with it.
@@ -99,3 +100,61 @@ def score_bodies(bodies: Sequence, state: State, services: Services, caller: Cal
     ]
     decided = [(item, entry["result"]) for item, entry in zip(loaded, results) if "result" in entry]
     return Scored(results, decided, ledger)
+
+
+def check_batch_work(shipments: list, config: Mapping) -> None:
+    """Refuse a batch whose parties, or the characters of their names, exceed the settings:
+    resolving them is the work (`service.schemas.name_chars`). Counted as sent, before any
+    shipment is loaded; what is not a name is left to each shipment's validation. `config`: the app's (MAX_BATCH_PARTIES, MAX_BATCH_NAME_CHARS)."""
+    lists = (shipment.get("parties") for shipment in shipments if isinstance(shipment, dict))
+    names = [party.get("name") if isinstance(party, dict) else None
+             for parties in lists if isinstance(parties, list) for party in parties]
+    most = config["MAX_BATCH_PARTIES"]
+    if len(names) > most:
+        raise invalid({"shipments": [f"at most {most:,} parties in all the shipments of a batch"]})
+    most = config["MAX_BATCH_NAME_CHARS"]
+    if sum(name_chars(name) for name in names if isinstance(name, str)) > most:
+        raise invalid({"shipments": [f"the parties' names must total at most {most:,} characters (NFKC) per batch"]})
+
+
+@dataclass
+class SheetScored:
+    """A spreadsheet's shipments scored: per shipment its rows, notes and result or problems."""
+
+    shipments: list[SheetShipment]
+    results: list[dict]
+    scored: Scored
+
+    def file(self, fmt: str) -> tuple[bytes, str]:
+        """The results as a CSV or XLSX file (`fmt`), and its media type."""
+        outcomes = [{"result": r.get("result"), "problems": r.get("error", {}).get("problems", [])} for r in self.results]
+        return write_results(result_rows(self.shipments, outcomes), f"results.{fmt}")
+
+
+def score_sheet(data: bytes, filename: str, state: State, services: Services, caller: Caller,
+                config: Mapping) -> SheetScored:
+    """Score a CSV or XLSX of shipments (the template of examples/) as a batch; 422 naming the file,
+    the row and the column when it cannot be read. Nothing is recorded until `.scored.record`."""
+    try:
+        sheet = shipments_of(read_table(data, filename))
+    except SheetError as exc:
+        raise Problem(422, "Invalid upload", f"{filename}: {exc}", [{"field": "file", "message": str(exc)}]) from None
+    if len(sheet) > config["MAX_BATCH"]:
+        raise invalid({"file": [f"at most {config['MAX_BATCH']} shipments per file (the command `score FILE` "
+                                "takes any number)"]}, "Invalid upload")
+    readable = [s for s in sheet if not s.problems]
+    check_batch_work([s.body for s in readable], config)
+    scored = score_bodies([s.body for s in readable], state, services, caller)
+    outcomes = iter(scored.results)
+    results = []
+    for shipment in sheet:
+        entry = {"shipment_id": shipment.shipment_id, "rows": shipment.rows, "notes": shipment.notes}
+        if shipment.problems:
+            entry["error"] = {"problems": shipment.problems}
+        else:
+            outcome = next(outcomes)
+            entry |= {"result": outcome["result"]} if "result" in outcome else {
+                "error": {"problems": problems_by_row(shipment, outcome["error"].get("errors", []))
+                          or [{"row": shipment.rows[0], "column": "", "message": outcome["error"].get("detail", "")}]}}
+        results.append(entry)
+    return SheetScored(sheet, results, scored)

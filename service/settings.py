@@ -63,6 +63,13 @@ class Settings:
     webhook_timeout: float = 10.0  # seconds a webhook receiver may take to answer one delivery
     webhook_attempts: int = 8  # deliveries of one alert to one webhook before it is given up
     webhook_backoff: float = 30.0  # seconds before the second attempt, doubling after (at most a day)
+    # The review pages (/ui): the key signing their session cookies (empty: a random one kept in
+    # <home>/ui-secret, shared by every worker), how long a sign-in lasts, whether the cookie is
+    # sent over HTTPS only (set 1 behind a TLS proxy), and from what age a source is shown as stale.
+    secret_key: str = ""
+    ui_session_hours: float = 8.0
+    ui_secure_cookie: int = 0
+    lists_stale_days: int = 14
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -96,6 +103,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}IDEMPOTENCY_TTL must be positive and at most 366 days (in seconds)")
         if self.rescreen_days < 1 or self.webhook_timeout <= 0 or self.webhook_attempts < 1 or self.webhook_backoff < 0:
             raise SettingsError(f"{PREFIX}RESCREEN_DAYS, WEBHOOK_TIMEOUT and WEBHOOK_ATTEMPTS must be positive, WEBHOOK_BACKOFF not negative")
+        if not 0 < self.ui_session_hours <= 24 * 30 or self.lists_stale_days < 1 or self.ui_secure_cookie not in (0, 1):
+            raise SettingsError(f"{PREFIX}UI_SESSION_HOURS must be in (0, 720], LISTS_STALE_DAYS positive, UI_SECURE_COOKIE 0 or 1")
         if self.max_batch_parties < 1 or self.max_batch_name_chars < 1:
             raise SettingsError(f"{PREFIX}MAX_BATCH_PARTIES and MAX_BATCH_NAME_CHARS must be positive")
         if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:

@@ -12,29 +12,13 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from marshmallow import ValidationError
 
 from service.auth import requires
-from service.problems import Problem, invalid
+from service.problems import invalid
 from service.routes.common import json_body, services, serving_state
-from service.schemas import BatchSchema, name_chars
-from service.scoring import Scored, load_shipment, result, score_bodies
-from service.sheets import SheetError, problems_by_row, read_table, result_rows, shipments_of, write_results
+from service.schemas import BatchSchema
+from service.scoring import Scored, check_batch_work, load_shipment, result, score_bodies, score_sheet
 
 bp = Blueprint("score", __name__)
 BATCH = BatchSchema()
-
-
-def check_batch_work(shipments: list) -> None:
-    """Refuse a batch whose parties, or the characters of their names, exceed the settings:
-    resolving them is the work (`service.schemas.name_chars`). Counted as sent, before any
-    shipment is loaded; what is not a name is left to each shipment's validation."""
-    lists = (shipment.get("parties") for shipment in shipments if isinstance(shipment, dict))
-    names = [party.get("name") if isinstance(party, dict) else None
-             for parties in lists if isinstance(parties, list) for party in parties]
-    most = current_app.config["MAX_BATCH_PARTIES"]
-    if len(names) > most:
-        raise invalid({"shipments": [f"at most {most:,} parties in all the shipments of a batch"]})
-    most = current_app.config["MAX_BATCH_NAME_CHARS"]
-    if sum(name_chars(name) for name in names if isinstance(name, str)) > most:
-        raise invalid({"shipments": [f"the parties' names must total at most {most:,} characters (NFKC) per batch"]})
 
 
 @bp.post("/v1/score")
@@ -69,7 +53,7 @@ def score_batch():
         raise invalid(exc.messages) from None
     if len(envelope["shipments"]) > limit:
         raise invalid({"shipments": [f"at most {limit} shipments per batch"]})
-    check_batch_work(envelope["shipments"])
+    check_batch_work(envelope["shipments"], current_app.config)
     scored = score_bodies(envelope["shipments"], state, services(), g.caller)
     response = jsonify({"results": scored.results, "model_version": state.model_version,
                         "lists_version": state.lists_version, "lists_as_of": state.lists_as_of})
@@ -90,37 +74,13 @@ def score_file():
     wanted = request.args.get("format", "json")
     if wanted not in ("json", "csv", "xlsx"):
         raise invalid({"format": ["must be json, csv or xlsx"]}, "Invalid query")
-    try:
-        sheet = shipments_of(read_table(upload.read(), upload.filename))
-    except SheetError as exc:
-        raise Problem(422, "Invalid upload", f"{upload.filename}: {exc}",
-                      [{"field": "file", "message": str(exc)}]) from None
-    limit = current_app.config["MAX_BATCH"]
-    if len(sheet) > limit:
-        raise invalid({"file": [f"at most {limit} shipments per file (the command `score FILE` takes any number)"]},
-                      "Invalid upload")
-    readable = [s for s in sheet if not s.problems]
-    check_batch_work([s.body for s in readable])
-    scored = score_bodies([s.body for s in readable], state, services(), g.caller)
-    outcomes = iter(scored.results)
-    results = []
-    for shipment in sheet:
-        entry = {"shipment_id": shipment.shipment_id, "rows": shipment.rows, "notes": shipment.notes}
-        if shipment.problems:
-            entry["error"] = {"problems": shipment.problems}
-        else:
-            outcome = next(outcomes)
-            entry |= {"result": outcome["result"]} if "result" in outcome else {
-                "error": {"problems": problems_by_row(shipment, outcome["error"].get("errors", []))
-                          or [{"row": shipment.rows[0], "column": "", "message": outcome["error"].get("detail", "")}]}}
-        results.append(entry)
+    sheet = score_sheet(upload.read(), upload.filename, state, services(), g.caller, current_app.config)
     if wanted == "json":
-        response = jsonify({"results": results, "model_version": state.model_version,
+        response = jsonify({"results": sheet.results, "model_version": state.model_version,
                             "lists_version": state.lists_version, "lists_as_of": state.lists_as_of})
     else:
-        content, mimetype = write_results(result_rows(sheet, [{"result": r.get("result"), "problems": r.get(
-            "error", {}).get("problems", [])} for r in results]), f"results.{wanted}")
+        content, mimetype = sheet.file(wanted)
         response = Response(content, mimetype=mimetype,
                             headers={"Content-Disposition": f'attachment; filename="results.{wanted}"'})
-    scored.record(services(), g.caller)
+    sheet.scored.record(services(), g.caller)
     return response

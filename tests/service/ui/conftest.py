@@ -1,0 +1,127 @@
+"""The review pages in a real browser: Debian's chromium driven by Playwright, against the app
+served on a loopback port, over a desk of real decisions and alerts.
+
+The desk: a home with the OFAC fixture and the default model; five shipments scored, then the
+example network listed and re-screened (alerts for the decisions it now links to a sanctioned
+company), then the example shipments scored against it. Screenshots of each page go to
+`var/test-output/screenshots/` for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from service.app import create_app
+from service.db import Database
+from service.home import Home
+from service.rescreen import Rescreener
+from service.settings import Settings
+from tests.conftest import EXAMPLES, empty_store
+from tests.features.conftest import FIXTURES
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "test-output" / "screenshots"
+BEFORE_LISTING = [("DESK-1", "Aspan Arba LLP", "KZ"), ("DESK-2", "Nebesnaya Mekhanika LLC", "RU"),
+                  ("DESK-3", "Ararat Components LLC", "AM"), ("DESK-4", "Rheinland Elektronik GmbH", "DE")]
+AFTER_LISTING = ["linked-consignee.json", "chips-to-kazakhstan.json", "furniture-to-germany.json", "chips-to-russia.json"]
+# Headless in CI and on servers: no sandbox (CI runs as root), no GPU, nothing fetched in the background.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        message = "the browser tests need Debian's chromium: apt-get install chromium (make test does, as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    path = chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def shipment(shipment_id: str, consignee: str, country: str) -> dict:
+    return {"shipment_id": shipment_id, "date": "2026-09-14", "origin_country": "CN", "destination_country": "KZ",
+            "items": [{"hs_code": "8542.31", "description": "microcontrollers", "value": 48000.0, "currency": "USD"}],
+            "parties": [{"role": "consignee", "name": consignee, "country": country},
+                        {"role": "shipper", "name": "Shenzhen Parts Co", "country": "CN"}]}
+
+
+class Desk:
+    def __init__(self, home: Home, app, url: str, key: str, reader_key: str):
+        self.home, self.app, self.url, self.key, self.reader_key = home, app, url, key, reader_key
+
+    @property
+    def services(self):
+        return self.app.extensions["diversion_risk_services"]
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory, trained_home, database_url):
+    root = tmp_path_factory.mktemp("desk")
+    home = Home(Settings(home=root / "home", reload_interval=0.0, database_url=database_url))
+    home.models.root.mkdir(parents=True)
+    model = trained_home.models.active()
+    (home.models.root / model).symlink_to(trained_home.models.path(model))
+    home.models.activate(model)
+    home.import_lists([FIXTURES / "ofac_sdn" / "sdn.csv"], source="ofac")
+    app = create_app(home.settings)
+    keys = app.extensions["diversion_risk_services"].keys
+    key = keys.create("analyst", "acme", "score,read,review")[1]
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    for row in BEFORE_LISTING:
+        assert client.post("/v1/score", json=shipment(*row)).status_code == 200
+    db = Database(home.settings)
+    db.upgrade()
+    Rescreener(home, db).run()  # the first screening: what the decisions already said
+    home.import_lists([EXAMPLES / "network.ftm.jsonl"], source="network")
+    assert Rescreener(home, db).run().alerts >= 3
+    for name in AFTER_LISTING:
+        response = client.post("/v1/score", json=json.loads((EXAMPLES / name).read_text()))
+        assert response.status_code == 200, response.json
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield Desk(home, app, f"http://127.0.0.1:{server.server_port}", key, keys.create("dashboard", "acme", "read")[1])
+    server.shutdown()
+    thread.join()
+    empty_store(database_url)
+
+
+@pytest.fixture
+def page(browser, desk):
+    """A fresh browser context (no cookies) on the desk, 1280 px wide."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def sign_in(page, desk: Desk, key: str | None = None) -> None:
+    page.goto(f"{desk.url}/ui/")
+    page.fill("#key", key or desk.key)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{desk.url}/ui/")
+
+
+def screenshot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
