@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 
-.PHONY: install run test openapi bench audit clean
+.PHONY: install browser run test openapi bench audit clean
 
 install: $(STAMP)
 
@@ -19,7 +19,15 @@ $(STAMP): pyproject.toml features/matching/_blocking.c features/matching/_prefil
 run: install
 	$(BIN)/diversion-risk serve --bind $(BIND)
 
-test: install
+# The browser tests (tests/service/ui) drive Debian's chromium through Playwright, never a
+# downloaded browser: installed here when missing in a root shell with apt-get; elsewhere those
+# tests skip with a message (and fail under CI=true).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } || \
+		echo "chromium not found: apt-get install chromium to run the browser tests"
+
+test: install browser
 	$(BIN)/python -m pytest
 
 openapi: install

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,11 @@ from service.tables import Base
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+# Where browser tests leave their screenshots, for a reviewer to look at.
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "test-output" / "screenshots"
+# Headless in CI and on servers: no sandbox (CI runs as root), no GPU, nothing fetched in the background.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture
@@ -35,6 +41,36 @@ def shared_data() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"full-size lists not available: {SHARED.resolve()} (the project's shared/data) does not exist")
     return SHARED.resolve()
+
+
+def chromium() -> str:
+    """Debian's chromium, which the browser tests drive (never a browser Playwright downloads)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        message = "the browser tests need Debian's chromium: apt-get install chromium (make test does, as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless chromium through Playwright, for the session."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 
 from service.problems import Problem
+from service.registry import RegistryError
 from service.routes.common import known_id, services
+from service.sources import oldest_as_of
 from service.ui.blueprint import bp
 from service.ui.forms import PAGE_SIZE, OutcomeForm, QueueQuery, day_start, read
 from service.ui.graph import path_graphs
@@ -41,12 +43,20 @@ def _decision_or_404(decision_id: str) -> dict:
     return found
 
 
+def lists_as_of(version: str) -> str | None:
+    """How current the lists a decision was screened against were, while the home still holds them."""
+    try:
+        return oldest_as_of(current_app.extensions["diversion_risk"].home.snapshot_meta(version)["sources"])
+    except RegistryError:
+        return None
+
+
 @bp.get("/decisions/<decision_id>")
 @needs("read")
 def decision(decision_id: str):
     found = _decision_or_404(decision_id)
     return render_template("ui/decision.html", d=found, graphs=path_graphs(found["reasons"]),
-                           may_record=g.caller.may("score"))
+                           lists_as_of=lists_as_of(found["lists_version"]), may_record=g.caller.may("score"))
 
 
 @bp.post("/decisions/<decision_id>/outcome")

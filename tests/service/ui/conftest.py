@@ -1,19 +1,16 @@
 """The review pages in a real browser: Debian's chromium driven by Playwright, against the app
 served on a loopback port, over a desk of real decisions and alerts.
 
-The desk: a home with the OFAC fixture and the default model; five shipments scored, then the
+The desk: a home with the OFAC fixture and the default model; four shipments scored, then the
 example network listed and re-screened (alerts for the decisions it now links to a sanctioned
 company), then the example shipments scored against it. Screenshots of each page go to
-`var/test-output/screenshots/` for a reviewer to look at.
+`var/test-output/screenshots/` (`tests.conftest.screenshot`) for a reviewer to look at.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -26,34 +23,9 @@ from service.settings import Settings
 from tests.conftest import EXAMPLES, empty_store
 from tests.features.conftest import FIXTURES
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "test-output" / "screenshots"
 BEFORE_LISTING = [("DESK-1", "Aspan Arba LLP", "KZ"), ("DESK-2", "Nebesnaya Mekhanika LLC", "RU"),
                   ("DESK-3", "Ararat Components LLC", "AM"), ("DESK-4", "Rheinland Elektronik GmbH", "DE")]
 AFTER_LISTING = ["linked-consignee.json", "chips-to-kazakhstan.json", "furniture-to-germany.json", "chips-to-russia.json"]
-# Headless in CI and on servers: no sandbox (CI runs as root), no GPU, nothing fetched in the background.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        message = "the browser tests need Debian's chromium: apt-get install chromium (make test does, as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    path = chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def shipment(shipment_id: str, consignee: str, country: str) -> dict:
@@ -99,7 +71,6 @@ def desk(tmp_path_factory, trained_home, database_url):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     yield Desk(home, app, f"http://127.0.0.1:{server.server_port}", key, keys.create("dashboard", "acme", "read")[1])
     server.shutdown()
     thread.join()
@@ -123,5 +94,3 @@ def sign_in(page, desk: Desk, key: str | None = None) -> None:
     page.wait_for_url(f"{desk.url}/ui/")
 
 
-def screenshot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -10,8 +10,8 @@ import json
 
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLES
-from tests.service.ui.conftest import screenshot, sign_in
+from tests.conftest import EXAMPLES, screenshot
+from tests.service.ui.conftest import sign_in
 
 LINKED = json.loads((EXAMPLES / "linked-consignee.json").read_text())["shipment_id"]
 
