@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 INSPECTION_RATES = (0.01, 0.05, 0.10)
 
@@ -24,6 +23,8 @@ def recall_at(y: np.ndarray, score: np.ndarray, rate: float) -> float:
 
 
 def ranking_metrics(y, score) -> dict[str, float]:
+    from sklearn.metrics import average_precision_score, roc_auc_score  # on use: ~1 s of every command's start-up
+
     y, score = np.asarray(y), np.asarray(score, dtype=float)
     out = {f"precision@{int(r * 100)}%": round(precision_at(y, score, r), 4) for r in INSPECTION_RATES}
     both = len(np.unique(y)) == 2
@@ -34,6 +35,8 @@ def ranking_metrics(y, score) -> dict[str, float]:
 
 def probability_metrics(y, proba) -> dict[str, float]:
     """Ranking metrics plus the Brier score and the expected calibration error (10 bins)."""
+    from sklearn.metrics import brier_score_loss  # on use: ~1 s of every command's start-up
+
     y, proba = np.asarray(y), np.asarray(proba, dtype=float)
     bins = np.minimum((proba * 10).astype(int), 9)
     ece = sum(abs(proba[bins == b].mean() - y[bins == b].mean()) * (bins == b).mean()

@@ -1,5 +1,9 @@
 """The `diversion-risk` command. Commands that report figures print them as name=value pairs on
-their last line, so scripts can read them."""
+their last line, so scripts can read them.
+
+Each command imports what it uses, in its own body: the model libraries, the list readers and the
+web app take seconds to import, and `--help`, `keys`, `lists status` or `models list` need none.
+`tests/service/test_cli_startup.py` holds them to that."""
 
 from __future__ import annotations
 
@@ -9,25 +13,14 @@ from pathlib import Path
 
 import click
 
-from features.matching.evaluate import evaluate_pairs, read_pairs
-from features.reference import load_reference
-from model.default.simulate import SimulationConfig
-from model.default.train import evaluate_split, simulated_set, temporal_split
-from model.history.data import HistoryError
-from model.history.evaluate import evaluate as evaluate_history
-from model.history.mapping import MappingError, load_mapping
-from model.history.report import write_report
-from model.history.train import train_on_history
-from model.serving.persist import ModelFileError, load_card, load_model
-from service import cli_store, multiproc
+from model.serving.card import ModelFileError, load_card
+from service import cli_store
 from service.cli_common import Context, figures, pass_ctx, progress
 from service.cli_history import history
 from service.cli_lists import lists
 from service.cli_rescreen import rescreen
 from service.cli_score import score
 from service.cli_webhooks import webhooks
-from service.db import Database
-from service.openapi import spec_yaml
 from service.registry import RegistryError
 from service.settings import SettingsError
 
@@ -44,6 +37,10 @@ def main() -> None:
 def serve(ctx: Context, bind: str | None, workers: int | None) -> None:
     """Prepare the home if it is fresh (bundled lists, default model), migrate the decision store,
     then serve with gunicorn (metrics from all workers merged through a fresh directory in the home)."""
+    from features.reference import load_reference
+    from service import multiproc
+    from service.db import Database
+
     ctx.home.prepare(load_reference(), progress)
     Database(ctx.home.settings).upgrade()
     if workers:
@@ -64,6 +61,11 @@ def serve(ctx: Context, bind: str | None, workers: int | None) -> None:
 def train(ctx: Context, files: tuple[Path, ...], mapping: Path | None, model_name: str) -> None:
     """Train a model into the home: on your labelled history with --data and --mapping, else the
     default model on SIMULATED data. It becomes active only if no model is; see `models promote`."""
+    from features.reference import load_reference
+    from model.history.data import HistoryError
+    from model.history.mapping import MappingError, load_mapping
+    from model.history.train import train_on_history
+
     home, reference = ctx.home, load_reference()
     if files:
         if mapping is None:
@@ -94,6 +96,15 @@ def evaluate(ctx: Context, model_name: str | None, files: tuple[Path, ...], mapp
              report: Path | None) -> None:
     """Metrics of a model against the rules-only baseline (and the active model), last line as
     precision@1%=… precision@5%=… precision@10%=… roc_auc=… pr_auc=…"""
+    from features.reference import load_reference
+    from model.default.simulate import SimulationConfig
+    from model.default.train import evaluate_split, simulated_set, temporal_split
+    from model.history.data import HistoryError
+    from model.history.evaluate import evaluate as evaluate_history
+    from model.history.mapping import MappingError, load_mapping
+    from model.history.report import write_report
+    from model.serving.persist import load_model
+
     home, reference = ctx.home, load_reference()
     try:
         version = home.find_model(model_name) if model_name else home.models.active()
@@ -140,6 +151,8 @@ def names() -> None:
 def names_evaluate(ctx: Context, file: Path) -> None:
     """Precision, recall and F1 of the matcher at the service's threshold on labelled pairs
     (CSV columns schema,name1,name2,is_match)."""
+    from features.matching.evaluate import evaluate_pairs, read_pairs
+
     threshold = ctx.home.settings.match_threshold
     try:
         result = evaluate_pairs(read_pairs(file), threshold)
@@ -201,6 +214,8 @@ def models_rollback(ctx: Context) -> None:
 
 def _activate_model(ctx: Context, choose, note: str) -> None:
     """Activate the model version `choose()` gives, refusing a corrupt or foreign file before it is active."""
+    from model.serving.persist import load_model
+
     try:
         version = choose()
         load_model(ctx.home.models.path(version))
@@ -213,6 +228,8 @@ def _activate_model(ctx: Context, choose, note: str) -> None:
 @main.command()
 def openapi() -> None:
     """Print the OpenAPI document generated from the schemas (make openapi writes openapi.yaml)."""
+    from service.openapi import spec_yaml
+
     click.echo(spec_yaml(), nl=False)
 
 

@@ -9,10 +9,24 @@ from pathlib import Path
 
 import click
 
-from features.lists import BY_NAME, ListFormatError
 from service.cli_common import Context, Duration, figures, pass_ctx, progress
 from service.registry import RegistryError
 from service.sources import SourceError, oldest_as_of, read_sync_state
+
+
+class ListFormatChoice(click.Choice):
+    """The list formats' names, read from `features.lists` when a command line uses them: it
+    imports every reader (FtM, the name data), which `lists status` and `--help` do without."""
+
+    def __init__(self):
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from features.lists import BY_NAME
+
+        return tuple(BY_NAME)
+
 
 @click.group()
 def lists() -> None:
@@ -27,7 +41,7 @@ def _snapshot_figures(ctx: Context, version: str, **extra) -> str:
 
 @lists.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(BY_NAME)), help="skip format detection")
+@click.option("--format", "fmt", type=ListFormatChoice(), help="skip format detection")
 @click.option("--source", help="the source these files replace (default: the one of each file's format, "
                                "e.g. uk-fcdo, ofac, ftm); other sources are kept")
 @pass_ctx
@@ -35,6 +49,8 @@ def lists_import(ctx: Context, files: tuple[Path, ...], fmt: str | None, source:
     """Replace one source (or each file's format's source) with FILES, keep the others, and build
     and activate a snapshot of them all (all or nothing). FtM delta files alone are added to
     their source instead of replacing it."""
+    from features.lists import ListFormatError
+
     try:
         result = ctx.home.import_lists(files, fmt, source)
     except (ListFormatError, SourceError, RegistryError) as exc:
@@ -60,6 +76,8 @@ def _screened(ctx: Context) -> dict:
 @pass_ctx
 def lists_remove(ctx: Context, name: str) -> None:
     """Drop source NAME and activate a snapshot of the others."""
+    from features.lists import ListFormatError
+
     try:
         result = ctx.home.remove_source(name)
     except (RegistryError, ListFormatError) as exc:
@@ -98,6 +116,7 @@ def lists_status(ctx: Context) -> None:
 def lists_sync(ctx: Context, every: float | None, sources_file: Path | None) -> None:
     """Download every configured source; build and activate a new snapshot only if one changed.
     A failed source keeps its previous data. Last line: sources=… updated=… unchanged=… failed=… version=…"""
+    from features.lists import ListFormatError
     from service.download import Downloader
     from service.sources_config import SourcesConfigError, load_sources
     from service.sync import Syncer

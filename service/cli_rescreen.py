@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import TYPE_CHECKING
 
 import click
 
 from service.cli_common import Context, Duration, figures, pass_ctx, progress
 from service.cli_store import Timestamp, database
-from service.db import Database
 from service.registry import RegistryError
+
+if TYPE_CHECKING:
+    from service.db import Database
 
 
 def screen_and_notify(ctx: Context, db: Database | None = None) -> tuple[bool, dict]:

@@ -1,19 +1,20 @@
 """The `db`, `keys`, `decisions export` and `export-training` commands: the decision store from
-the command line. None of them updates or deletes a decision."""
+the command line. None of them updates or deletes a decision. Each imports the store's modules
+in its body (SQLAlchemy, Alembic; the decisions' modules import Flask), so `--help` does without."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from service.db import Database
-from service.decisions import Decisions
-from service.exports import write_decisions, write_training
-from service.keys import KeyAdminError, Keys
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.db import Database
 
 
 class Timestamp(click.ParamType):
@@ -47,6 +48,8 @@ def export_tenant(tenant: str | None, all_tenants: bool) -> str | None:
 
 def database() -> Database:
     """The store named by the settings, migrated to the newest schema."""
+    from service.db import Database
+
     db = Database(Settings.from_env())
     db.upgrade()
     return db
@@ -75,6 +78,8 @@ def keys_group() -> None:
 @click.option("--scopes", default="score,read", show_default=True, help="comma-separated: score, read, review, metrics, admin")
 def keys_create(name: str, tenant: str, scopes: str) -> None:
     """Create a key; it is printed once, alone on the last line, and stored only as a hash."""
+    from service.keys import KeyAdminError, Keys
+
     try:
         key_id, key = Keys(database()).create(name, tenant, scopes)
     except KeyAdminError as exc:
@@ -85,6 +90,8 @@ def keys_create(name: str, tenant: str, scopes: str) -> None:
 
 @keys_group.command("list")
 def keys_list() -> None:
+    from service.keys import Keys
+
     for key in Keys(database()).list():
         state = f"revoked={key.revoked_at.isoformat(timespec='seconds')}" if key.revoked_at else "active"
         click.echo(f"{key.id}  tenant={key.tenant} scopes={key.scopes} name={key.name!r} "
@@ -95,6 +102,8 @@ def keys_list() -> None:
 @click.argument("key_id")
 def keys_revoke(key_id: str) -> None:
     """Revoke a key by its id; requests with it get 401 from then on."""
+    from service.keys import KeyAdminError, Keys
+
     try:
         Keys(database()).revoke(key_id)
     except KeyAdminError as exc:
@@ -117,6 +126,9 @@ def decisions_group() -> None:
 def decisions_export(since, until, tenant, all_tenants: bool, fmt: str, out: Path | None) -> None:
     """Write the decisions made in [since, until) with their latest outcomes (CSV cells that a
     spreadsheet would take for a formula start with a single quote)."""
+    from service.decisions import Decisions
+    from service.exports import write_decisions
+
     tenant = export_tenant(tenant, all_tenants)
     rows = Decisions(database()).export(since, until, tenant)
     if out is None:
@@ -136,6 +148,9 @@ def decisions_export(since, until, tenant, all_tenants: bool, fmt: str, out: Pat
 def export_training(since, until, tenant, all_tenants: bool, out: Path) -> None:
     """Write the decisions settled by an outcome as a training CSV, with its mapping YAML next to it
     (OUT with the suffix .mapping.yaml)."""
+    from service.decisions import Decisions
+    from service.exports import write_training
+
     tenant = export_tenant(tenant, all_tenants)
     result = write_training(Decisions(database()).export(since, until, tenant), out)
     click.echo(f"rows={result['rows']} positives={result['positives']} file={out} mapping={result['mapping']}")

@@ -1,21 +1,28 @@
-"""The `webhooks` commands: a tenant's URLs that alerts are POSTed to, signed, and their delivery."""
+"""The `webhooks` commands: a tenant's URLs that alerts are POSTed to, signed, and their delivery.
+The store's modules and httpx are imported by the commands, so `--help` does without them."""
 
 from __future__ import annotations
 
 import signal
 import threading
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from service.cli_common import Duration, figures, progress
 from service.cli_store import database
 from service.settings import Settings, SettingsError
-from service.webhooks import Webhooks, WebhookError
+
+if TYPE_CHECKING:
+    from service.webhooks import Webhooks
 
 
 def _webhooks() -> Webhooks:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.webhooks import Webhooks
+
     try:
         settings = Settings.from_env()
         return Webhooks(database(), settings)
@@ -43,6 +50,10 @@ def webhooks() -> None:
 def webhooks_add(tenant: str, url: str) -> None:
     """Register URL for the tenant's alerts raised from now on; the signing secret is printed once,
     alone on the last line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.webhooks import WebhookError
+
     try:
         webhook_id, secret = _webhooks().add(tenant, url)
     except (WebhookError, SQLAlchemyError) as exc:
@@ -54,6 +65,8 @@ def webhooks_add(tenant: str, url: str) -> None:
 @webhooks.command("list")
 def webhooks_list() -> None:
     """Every webhook: id, tenant, URL, created and removed (never the secret)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         rows = _webhooks().list()
     except SQLAlchemyError as exc:
@@ -68,6 +81,10 @@ def webhooks_list() -> None:
 @click.argument("webhook_id")
 def webhooks_remove(webhook_id: str) -> None:
     """Stop delivering to a webhook; what was delivered stays on record."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.webhooks import WebhookError
+
     try:
         _webhooks().remove(webhook_id)
     except (WebhookError, SQLAlchemyError) as exc:
@@ -80,6 +97,8 @@ def webhooks_remove(webhook_id: str) -> None:
 def webhooks_deliver(every: float | None) -> None:
     """POST every alert due to its webhooks, once (failures are retried with backoff on later passes,
     up to DIVERSION_RISK_WEBHOOK_ATTEMPTS). Last line: delivered=… failed=… pending=… given_up=…"""
+    from sqlalchemy.exc import SQLAlchemyError
+
     hooks = _webhooks()
     stop = threading.Event()
     if every:

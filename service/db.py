@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -71,6 +69,9 @@ class Database:
     def upgrade(self) -> None:
         """Bring the schema to the newest migration, then drop the connections so that forked
         gunicorn workers each open their own."""
+        from alembic import command  # here, not above: the workers and most commands never migrate
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(resources.files("service") / "migrations"))
         with self.engine.begin() as connection:

@@ -10,17 +10,19 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from features.lists import ListFormatError, detect_format, get_format
-from features.reference import Reference
-from features.snapshot.build import FORMAT, build_snapshot
-from features.snapshot.meta import check_meta, read_meta
-from features.snapshot.reader import Snapshot, SnapshotError
-from model.default.train import train_default
-from model.serving.persist import MODEL_FORMAT, ModelFileError, load_card, save_model
+from features.snapshot.meta import FORMAT, check_meta, read_meta
+from model.serving.card import MODEL_FORMAT, ModelFileError, load_card
 from service import sources
 from service.registry import Registry, RegistryError
 from service.settings import Settings
+
+# The list readers, the snapshot builder and reader and the model libraries are imported by the
+# methods that use them: the commands that only read a home's registries start without them.
+if TYPE_CHECKING:
+    from features.reference import Reference
+    from features.snapshot.reader import Snapshot
 
 BUNDLED = ("service", "data/default_lists")
 ABANDONED_AFTER = 86400  # seconds after which an untouched staging directory is a dead process's
@@ -76,6 +78,8 @@ class Home:
         `files`, keep every other source, and build and activate a snapshot of them all. FtM
         delta files alone change their source instead: they are added after its files. A bad
         file raises ListFormatError and nothing changes."""
+        from features.lists import detect_format, get_format
+
         formatted = sources.formats([(Path(f), fmt) for f in files])  # None: a companion, or refused later
         groups: dict[str, list[tuple[Path, str | None]]] = {}
         if source:
@@ -95,6 +99,8 @@ class Home:
     def import_sources(self, groups: dict[str, tuple[list[tuple[Path, str | None]], str]]) -> dict:
         """Replace each named source with its files (path, format or None), marked with its
         origin ("import", "bundled"...), in one new snapshot."""
+        from features.lists import ListFormatError
+
         staged: list[sources.Staged] = []
         try:
             for name, (files, origin) in groups.items():
@@ -145,6 +151,8 @@ class Home:
         names = sorted(held)
         version = hashlib.sha256(f"format {FORMAT}\n".encode() + "\n".join(held[n][1]["version"] for n in names).encode()).hexdigest()[:16]
         if not self.lists.exists(version):
+            from features.snapshot.build import build_snapshot
+
             entries = [sources.snapshot_entry(held[n][1]) for n in names]
             with self.lists.staging() as tmp:
                 build_snapshot((r for n, e in zip(names, entries) for r in sources.records(*held[n], e)), tmp, entries)
@@ -161,6 +169,8 @@ class Home:
 
     def add_model(self, model, card: dict) -> str:
         """Store a trained model; its version is its name plus a prefix of the file's hash."""
+        from model.serving.persist import save_model
+
         with self.models.staging() as tmp:
             saved = save_model(model, card, tmp / "model")
             version = f"{card['name']}-{saved['sha256'][:12]}"
@@ -180,6 +190,8 @@ class Home:
             raise RegistryError(f"which model named {name!r} is the newest cannot be told ({exc}); give its version") from None
 
     def active_snapshot(self) -> Snapshot:
+        from features.snapshot.reader import Snapshot, SnapshotError
+
         version = self.lists.active()
         if version is None:
             raise RegistryError("no active lists snapshot; run `diversion-risk lists import FILE...`")
@@ -189,6 +201,8 @@ class Home:
             raise RegistryError(f"the active lists snapshot cannot be read: {exc}") from None
 
     def train_default_model(self, reference: Reference, progress: Callable[[str], None]) -> str:
+        from model.default.train import train_default
+
         model, card = train_default(reference, name="default", match_threshold=self.settings.match_threshold,
                                     max_hops=self.settings.max_hops, progress=progress)
         return self.add_model(model, card)
@@ -218,6 +232,8 @@ class Home:
             progress(f"the active model {model} was trained by an older version: retrain it")
 
     def _snapshot_readable(self, version: str) -> bool:
+        from features.snapshot.reader import Snapshot, SnapshotError
+
         try:
             Snapshot(self.lists.path(version))
         except SnapshotError:

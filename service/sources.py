@@ -20,12 +20,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from features.lists import BY_NAME, ListFormatError, detect_format, get_format
-from features.lists.entities import Record
-from features.snapshot.build import collect
-from model.serving.persist import file_sha256
+from model.serving.card import file_sha256
 from service.registry import Registry, RegistryError
+
+# The list readers (FtM, the name data) and the snapshot builder are imported by the functions
+# that read files: `lists status` and the service's metrics read manifests and state alone.
+if TYPE_CHECKING:
+    from features.lists import ListFormatError
+    from features.lists.entities import Record
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MANIFEST = "source.json"
@@ -63,12 +67,16 @@ class Staged:
 
     def original(self, error: ListFormatError) -> ListFormatError:
         """The error naming the file the user gave, not its staged copy."""
+        from features.lists import ListFormatError
+
         return ListFormatError(self.originals.get(Path(error.path).name, Path(error.path)), error.line, error.message)
 
 
 def formats(files: list[tuple[Path, str | None]]) -> list[tuple[Path, str | None]]:
     """Each file with its named or detected format; None where none is recognised (a companion
     such as OFAC's add.csv, or a file refused later)."""
+    from features.lists import ListFormatError, detect_format
+
     found = []
     for path, fmt in files:
         try:
@@ -81,12 +89,16 @@ def formats(files: list[tuple[Path, str | None]]) -> list[tuple[Path, str | None
 def companions(formatted: list[tuple[Path, str | None]]) -> set[Path]:
     """The files among or beside `formatted` (as `formats` gives them) that are read with another
     one (OFAC's `alt.csv` with its `sdn.csv`), resolved: never read on their own."""
+    from features.lists import get_format
+
     return {c.resolve() for path, fmt in formatted if fmt for c in get_format(fmt).companions(path)}
 
 
 def _with_companions(files: list[tuple[Path, str | None]]) -> list[tuple[Path, str | None]]:
     """Each file to read with its format, followed by its companions (format None); a file that
     is neither recognised nor a companion is refused with detection's own error."""
+    from features.lists import detect_format, get_format
+
     formatted = formats(files)
     read_with = companions(formatted)
     entries: list[tuple[Path, str | None]] = []
@@ -100,6 +112,8 @@ def _with_companions(files: list[tuple[Path, str | None]]) -> list[tuple[Path, s
 
 
 def _file_as_of(path: Path, fmt: str | None, http: dict | None) -> tuple[str | None, str | None]:
+    from features.lists import get_format
+
     if fmt is None:
         return None, None
     found = get_format(fmt).as_of(path)
@@ -177,6 +191,9 @@ def files_of(directory: Path, manifest: dict) -> list[tuple[Path, str]]:
 def records(directory: Path, manifest: dict, counts: dict) -> Iterator[Record]:
     """The source's entities and links, its deltas applied within it (a DEL in one source never
     removes another source's entity), counted into `counts` (`entities`, `sanctioned`, `links`)."""
+    from features.lists import BY_NAME
+    from features.snapshot.build import collect
+
     entities, links = collect(r for path, fmt in files_of(directory, manifest) for r in BY_NAME[fmt].read(path))
     counts.update(entities=len(entities), sanctioned=sum(e.sanctioned for e in entities), links=len(links))
     yield from entities

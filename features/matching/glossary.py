@@ -13,7 +13,7 @@ Russian or Kazakh inflection (`ENDINGS`): `tehnologichesk~` is `tehnologicheskiy
 
 Variants are compared by their skeletons (`names.skeleton`), so every romanisation of a word
 (`tekhnologicheskiy`, `tehnologichesky`) finds its entry. Applied to both names by `name_key`,
-so a change here needs a bump of `features.snapshot.build.FORMAT`.
+so a change here needs a bump of `features.snapshot.meta.FORMAT`.
 
 Rows in Han characters (`zh`) are read differently: Chinese has no spaces, so such words are
 found inside a word of Han characters before it is read in pinyin (`han_words`, used by

@@ -181,7 +181,7 @@ def skeleton(token: str) -> str:
 
     "mekhanika" and "mejanica" both become "mehanika"; "yevgeniy" and "evgenii" become "evgeni".
     Snapshots store the skeletons of listed names (`features.matching.skeletons`): a change here
-    needs a bump of `snapshot_build.FORMAT`.
+    needs a bump of `features.snapshot.meta.FORMAT`.
     """
     for sub, repl, guards in _SKELETON_STEPS:
         for guard in guards:

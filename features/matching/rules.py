@@ -6,7 +6,7 @@ bounds that rule candidates out before it runs (`bound`, and `prefilter` with it
 receives each of its numbers from `C_RULES` when it is imported (`prefilter`), so a rule changed
 here changes everywhere; `tests/features/matching/test_rules.py` fails if C holds other values.
 A change to a rule that shapes what snapshots store (the skeleton, the blocking keys) needs a
-bump of `features.snapshot.build.FORMAT`.
+bump of `features.snapshot.meta.FORMAT`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ has not met those words before, they were ~30% of the bound's cost (~6 µs each,
 the token skeletons separated by spaces, a tab, then the skeleton of the words that
 `compare_names` runs together for the entity's schema (digits and, in names that are not
 persons', Roman numerals left out). The lines are what `skeleton` gave at build time: a change
-to `skeleton` must bump `snapshot_build.FORMAT`, or the resolver's bound would use stale ones.
+to `skeleton` must bump `features.snapshot.meta.FORMAT`, or the resolver's bound would use stale ones.
 """
 
 from __future__ import annotations

@@ -21,13 +21,10 @@ from features.matching.rules import MAX_POSTING
 from features.matching.skeletons import write_name_skeletons
 from features.matching.vocab import write_name_vocab
 from features.snapshot.graph import build_edges, nearest_sanctioned
+from features.snapshot.meta import FORMAT
 from features.snapshot.rows import EPOCH, UNKNOWN_DATE, all_rows, link_rows
 from features.stringtable import write_packed, write_strings
 
-FORMAT = 11  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
-# 6: the names' vocabulary (features.matching.vocab); 7: its non-ASCII flag; 8: its word and name records; 9: bitmaps
-# of the common blocking keys, where each vocabulary word's blocking keys are, a name record's person bit; 10: named sources, each with its as-of date
-# 11: blocking keys of word starts and ends and of names run together; keys with numbers read, glossary translated
 # A blocking key shared by more than `rules.MAX_POSTING` names ("trading", "group") brings no
 # candidates when a rarer key is there, only counts for those it brings (`Snapshot.candidate_names`):
 # a query never scans a large part of the list. Such keys' names are also kept as bitmaps (`_bitmaps`).

@@ -15,9 +15,9 @@ from features.matching.names import NameKey, query_block_keys, query_name_keys
 from features.matching.rules import CANDIDATES, MAX_POSTING
 from features.matching.skeletons import TABLE
 from features.matching.vocab import NameVocab
-from features.snapshot.build import EPOCH, FORMAT, UNKNOWN_DATE
+from features.snapshot.build import EPOCH, UNKNOWN_DATE
 from features.snapshot.graph import link_type, phrase
-from features.snapshot.meta import check_meta, read_meta
+from features.snapshot.meta import FORMAT, check_meta, read_meta
 from features.stringtable import StringTable
 
 # Results kept per function by `Snapshot.memo`.

@@ -26,7 +26,7 @@ from features.shipment import Item, Party, Shipment
 from features.signals import SIGNAL_NAMES, Value, compute_signals
 from features.snapshot.reader import Snapshot
 from model.history.mapping import Mapping, PartyColumns, available_signals, spec_for
-from model.serving.persist import file_sha256
+from model.serving.card import file_sha256
 from model.serving.spec import FeatureSpec
 
 SUFFIXES = {".csv": "csv", ".gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",

@@ -2,7 +2,8 @@
 
 A model directory holds `model.skops` and `card.json`. A file naming any type or function that
 is not on our allowlist, or that does not load as one of our model kinds matching its card, is
-refused; so is a card that is not a JSON object with its fields of their types.
+refused; so is a card that is not a JSON object with its fields of their types (`card`, which
+holds what reads a card without loading a model).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from sklearn.preprocessing import LabelEncoder, TargetEncoder
 from model.classifier import DiversionModel
 from model.history.encoding import CategoryEncoder
 from model.history.model import HistoryModel
-from model.shapes import ShapeTables
+from model.serving.card import CARD_FILE, MODEL_FILE, MODEL_FORMAT, ModelFileError, file_sha256, load_card
 from model.serving.spec import FeatureSpec
+from model.shapes import ShapeTables
 
 # Everything a model of ours is made of, as skops names it, and nothing else: our classes; the
 # scikit-learn parts they hold (the boosted trees with their binning, loss and link, the target
@@ -45,25 +47,6 @@ TRUSTED_TYPES = sorted(f"{t.__module__}.{t.__qualname__}" for t in (
 ))
 MODEL_KINDS = (DiversionModel, HistoryModel)
 Model = DiversionModel | HistoryModel
-MODEL_FILE, CARD_FILE = "model.skops", "card.json"
-# Bumped when a model's attributes change meaning; older files are refused with "retrain".
-MODEL_FORMAT = 3
-# The card's fields this code reads, each of the type it reads (checked when present: a card
-# need not hold them all, a model of ours is refused without `format`, `sha256` and `features`).
-CARD_FIELDS = {"format": int, "sha256": str, "features": list, "name": str, "created": str,
-               "training_data": dict, "metrics": dict}
-
-
-class ModelFileError(RuntimeError):
-    """A model directory that is missing, corrupt, or not ours."""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def save_model(model: Model, card: dict, directory: Path) -> dict:
@@ -72,20 +55,6 @@ def save_model(model: Model, card: dict, directory: Path) -> dict:
     sio.dump(model, directory / MODEL_FILE)
     card = {**card, "format": MODEL_FORMAT, "sha256": file_sha256(directory / MODEL_FILE)}
     (directory / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True))
-    return card
-
-
-def load_card(directory: Path) -> dict:
-    """The model card: a JSON object whose fields of CARD_FIELDS have their types, else ModelFileError."""
-    try:
-        card = json.loads((directory / CARD_FILE).read_text())
-    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: brackets nested too deep
-        raise ModelFileError(f"{directory}: no readable model card ({exc})") from exc
-    if not isinstance(card, dict):
-        raise ModelFileError(f"{directory}: the model card is not a JSON object")
-    wrong = [field for field, kind in CARD_FIELDS.items() if field in card and not isinstance(card[field], kind)]
-    if wrong:
-        raise ModelFileError(f"{directory}: the model card's {wrong[0]!r} is not of type {CARD_FIELDS[wrong[0]].__name__}")
     return card
 
 
