@@ -47,13 +47,23 @@ class HistoryData:
     dates: np.ndarray  # datetime64[D]
     sha256: str  # of the files' bytes, in the order given
     notes: list[str]  # what was missing or dropped, for the model card
+    record_hashes: np.ndarray  # uint64 per record, of its content (`record_hashes`)
 
     def frame(self, spec: FeatureSpec) -> pd.DataFrame:
         return spec.frame(self.shipments, self.signals, self.extras)
 
     def subset(self, rows: np.ndarray) -> HistoryData:
         return replace(self, shipments=[self.shipments[i] for i in rows], signals=[self.signals[i] for i in rows],
-                       extras=self.extras.iloc[rows].reset_index(drop=True), y=self.y[rows], dates=self.dates[rows])
+                       extras=self.extras.iloc[rows].reset_index(drop=True), y=self.y[rows], dates=self.dates[rows],
+                       record_hashes=self.record_hashes[rows])
+
+
+def record_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A 64-bit hash of each row's values in `columns` (taken by name, as text, in name order):
+    the same record hashes the same in another file, at another line or beside other columns, so
+    an evaluation can tell which of its records a model was trained on."""
+    content = frame[sorted(set(columns))].astype("string").fillna("")
+    return pd.util.hash_pandas_object(content, index=False).to_numpy(np.uint64)
 
 
 def _read_one(path: Path) -> pd.DataFrame:
@@ -199,4 +209,7 @@ def load_history(files: Sequence[Path], mapping: Mapping, reference: Reference, 
     unknown = [s for s in SIGNAL_NAMES if s not in usable]
     if unknown:
         notes.append(f"signals unknown for lack of columns: {', '.join(unknown)}")
-    return HistoryData(mapping, shipments, signals, extras, y, np.array(dates, dtype="datetime64[D]"), sha256, notes)
+    # A record is its date and the columns its features read; its label may be corrected later.
+    hashes = record_hashes(data, [c for c in mapping.columns() if c in data and c != mapping.label])
+    return HistoryData(mapping, shipments, signals, extras, y, np.array(dates, dtype="datetime64[D]"), sha256, notes,
+                       hashes)

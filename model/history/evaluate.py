@@ -42,14 +42,18 @@ class Evaluation:
         return ranking_metrics(self.data.y, self.scores[self.name])
 
 
-def in_sample_warning(card: dict, data: HistoryData) -> str | None:
+def in_sample_warning(card: dict, data: HistoryData, training_records: np.ndarray | None = None) -> str | None:
     """Why figures on `data` would not be out of sample for the model of `card`: the same data it
-    was trained on, or records dated on or before its training cut-off (they may be training
-    records); None when neither."""
+    was trained on, records it was trained on (by content hash, wherever they now stand), or
+    records dated on or before its training cut-off (they may be training records); None when none."""
     trained = card.get("training_data") or {}
     if trained.get("sha256") and trained.get("sha256") == data.sha256:
         return ("these are the model's own training data (same SHA-256): the figures are in-sample and "
                 "overstate what the model does on new records")
+    shared = int(np.isin(data.record_hashes, training_records).sum()) if training_records is not None else 0
+    if shared:
+        return (f"{shared} of {len(data.y)} records ({shared / len(data.y):.0%}) are records the model was trained on "
+                "(the same content hash): the figures are partly in-sample and overstate what it does on new records")
     split = card.get("split") or {}
     cut = split.get("train_until") or (trained.get("date_range") or [None, None])[1]
     if not cut:
@@ -86,5 +90,5 @@ def evaluate(model: Model, files: Sequence[Path], mapping: Mapping, reference: R
     metrics = {key: ranking_metrics(data.y, s) if key == RULES else probability_metrics(data.y, s)
                for key, s in scores.items()}
     return Evaluation(name, data, scores, metrics, _top_records(model, data, scores[name], top, reference.red_flags),
-                      in_sample_warning(card or {}, data))
+                      in_sample_warning(card or {}, data, getattr(model, "training_records_", None)))
 

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from features.reference import Reference
 from features.snapshot.reader import Snapshot
 from model.dataset import to_matrix
@@ -53,6 +55,8 @@ def train_on_history(files: Sequence[Path], mapping: Mapping, reference: Referen
     if refit:
         progress(f"refitting on all {len(data.y)} records")
         model = fit_history(data, **params)
+    # What the saved model was fitted on, by content: `evaluate` names the records it shares with them.
+    model.training_records_ = np.unique((data if refit else data.subset(train)).record_hashes)
     spec = FeatureSpec.of(model)
     card = {
         "name": name,

@@ -87,3 +87,30 @@ def test_in_sample_figures_are_named_as_such(synthetic_data):
     before = in_sample_warning({"training_data": {"sha256": "other"}, "split": {"train_until": cut}}, data)
     assert f"training cut-off {cut}" in before and "not out of sample" in before
     assert in_sample_warning({"training_data": {"sha256": "other"}, "split": {"train_until": "2000-01-01"}}, data) is None
+
+
+def test_records_the_model_was_trained_on_are_found_by_content(trained, synthetic_csv, reference, snapshot, tmp_path):
+    """Rows of the training file, moved to another file in another order with their columns
+    shuffled, are still the model's training records; the same rows changed are not."""
+    import pandas as pd
+
+    from model.history.data import load_history
+    from model.history.evaluate import in_sample_warning
+
+    model, card = trained
+    save_model(model, card, tmp_path / "m")
+    model = load_model(tmp_path / "m")[0]  # the fingerprints travel in the model file
+    rows = pd.read_csv(synthetic_csv, dtype=str)
+    mapping = parse_mapping(SYNTHETIC_MAPPING)
+    trained_rows = rows[rows[mapping.date] < card["split"]["held_out_from"]]  # fitted on the train rows only
+    copied = trained_rows.iloc[:300].iloc[::-1]
+    copied[list(reversed(copied.columns))].to_csv(tmp_path / "copied.csv", index=False)
+    data = load_history([tmp_path / "copied.csv"], mapping, reference, snapshot, match_threshold=0.9, max_hops=2)
+    warning = in_sample_warning({"training_data": {"sha256": "another file"}}, data, model.training_records_)
+    assert warning.startswith("300 of 300 records (100%) are records the model was trained on")
+    changed = trained_rows.iloc[:300].copy()
+    changed[mapping.date] = "2031-01-01"  # after the training cut-off, and no longer the same records
+    changed.to_csv(tmp_path / "changed.csv", index=False)
+    other = load_history([tmp_path / "changed.csv"], mapping, reference, snapshot, match_threshold=0.9, max_hops=2)
+    assert in_sample_warning(card | {"training_data": {"sha256": "x"}}, other, model.training_records_) is None
+    assert 0 < len(model.training_records_) <= card["split"]["train_rows"]
