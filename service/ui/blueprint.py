@@ -9,10 +9,12 @@ from flask import Blueprint, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from features.snapshot.diff import designated
 from service.problems import Problem, http_problem
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates", static_folder="static")
+bp.add_app_template_filter(designated, "designated")  # the date a list entry states, as alerts give it
 
 
 @bp.errorhandler(Problem)
