@@ -135,7 +135,7 @@ static int meet(const uint8_t *a, Py_ssize_t na, const uint8_t *b, Py_ssize_t nb
 /* Every number of the bound, from features/matching/rules.py (`C_RULES`), set once by `configure`
    when features/matching/prefilter.py is imported: none is written here. */
 typedef struct {
-    double typo, floor, named_sim, generic, one_sided, conflict, extra, person_extra, epsilon;
+    double typo, floor, named_sim, generic, one_sided, different_numbers, conflict, extra, person_extra, epsilon;
     double initial_sim, prefix_sim, consonants_sim;
     int abridged_length, max_query_words, weight_cap;
     double weights[WEIGHT_ROOM]; /* a word's weight by its length, up to weight_cap (`rules.length_weight`) */
@@ -377,12 +377,11 @@ static PyObject *bound(PyObject *self, PyObject *args) {
             if (j < nnumbers) seen |= (uint64_t)1 << j; else unmatched = 1;
         }
         int same_numbers = !unmatched && seen == all_numbers;
-        double value, factor = same_numbers ? 1.0 : p.one_sided; /* a number on one side only */
+        /* names.number_factor: numbers on one side only, or on both and different */
+        double value, factor = same_numbers ? 1.0 : (nnumbers && listed_numbers ? p.different_numbers : p.one_sided);
         double bar = threshold / factor; /* what the words' bound must reach */
         Py_ssize_t kept = 0; /* the listed name's words, its numbers left out */
-        if (!same_numbers && nnumbers && listed_numbers) {
-            value = 0.0; /* the numbers differ */
-        } else {
+        {
             const double *q_weight = person ? q_wp_v : q_wc_v;
             double listed_left = 0.0, query_left = 0.0;
             double *sw = pairable, *w = pairable + room; /* listed words from 0, the query's from count */
@@ -500,15 +499,15 @@ static PyObject *py_distance(PyObject *self, PyObject *args) {
 }
 
 /* The names of the numbers `configure` reads, in the order of `Rules`. */
-static const char *DOUBLES[] = {"typo", "floor", "named_sim", "generic", "one_sided", "conflict", "extra",
-                                "person_extra", "epsilon", "initial_sim", "prefix_sim", "consonants_sim"};
+static const char *DOUBLES[] = {"typo", "floor", "named_sim", "generic", "one_sided", "different_numbers", "conflict",
+                                "extra", "person_extra", "epsilon", "initial_sim", "prefix_sim", "consonants_sim"};
 static const char *INTS[] = {"abridged_length", "max_query_words"};
 #define N_DOUBLES (sizeof DOUBLES / sizeof *DOUBLES)
 #define N_INTS (sizeof INTS / sizeof *INTS)
 
 static double *double_field(Rules *r, size_t i) {
-    double *fields[N_DOUBLES] = {&r->typo, &r->floor, &r->named_sim, &r->generic, &r->one_sided, &r->conflict,
-                                 &r->extra, &r->person_extra, &r->epsilon, &r->initial_sim, &r->prefix_sim,
+    double *fields[N_DOUBLES] = {&r->typo, &r->floor, &r->named_sim, &r->generic, &r->one_sided,
+                                 &r->different_numbers, &r->conflict, &r->extra, &r->person_extra, &r->epsilon, &r->initial_sim, &r->prefix_sim,
                                  &r->consonants_sim};
     return fields[i];
 }

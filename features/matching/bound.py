@@ -7,10 +7,10 @@ its weight and name ids, the greedy alignment, two memo tables) cost ~1.4 ms per
 1 M-entity snapshot. Most candidates share one word with the query and differ in the rest,
 which the spelling alone shows.
 
-**The bound** (`QueryBound.upper`). `compare_names(q, c)` is 0 when the numbers conflict, the
-exact value when either side has no word left, else `max(aligned, joined) × f` with `joined`
-only when the word counts differ and `f` = 0.8 when the numbers differ, 1 otherwise; the same
-cases are decided here exactly, with the same code paths.
+**The bound** (`QueryBound.upper`). `compare_names(q, c)` is the exact value when either side
+has no word left, else `max(aligned, joined) × f` with `joined` only when the word counts differ
+and `f` the numbers' factor (`names.number_factor`: 1 when they agree); the same cases are
+decided here exactly, with the same code paths.
 
 *Words.* The similarity of a query word and a listed word is `token_similarity`'s: its spelling
 rules are stated once, in `names.spelling_similarity`, which `QueryBound._sims` calls with the
@@ -52,10 +52,10 @@ from __future__ import annotations
 
 import heapq
 
-from features.matching.names import (NameKey, _numbers, _weight, name_ids, skeleton, spelling_similarity,
+from features.matching.names import (NameKey, _numbers, _weight, name_ids, number_factor, skeleton, spelling_similarity,
                                      token_similarity)
 from features.matching.rules import (CONFLICT_COST, EPSILON, EXTRA_COST, FLOOR, GENERIC_WEIGHT, NAME_SUFFIXES,
-                                     ONE_SIDED_NUMBERS, PERSON_EXTRA_COST, PERSON_SCHEMAS, SAME_NAME_SIMILARITY,
+                                     PERSON_EXTRA_COST, PERSON_SCHEMAS, SAME_NAME_SIMILARITY,
                                      length_weight)
 from features.matching.skeletons import parse
 
@@ -183,8 +183,6 @@ class QueryBound:
         q = self._side(schema)
         nb = _numbers(listed, schema)
         na = q.numbers
-        if na != nb and na and nb:
-            return 0.0
         if skeletons is None:
             token_skeletons, joined_skeleton = list(map(skeleton, listed.tokens)), None
         else:
@@ -241,6 +239,4 @@ class QueryBound:
             if joined_skeleton is None:
                 joined_skeleton = skeleton(joined)
             score = max(score, sim_bound(q.joined, q.joined_skeleton, joined, joined_skeleton, q.joined_named))
-        if na != nb:
-            score *= ONE_SIDED_NUMBERS
-        return score + EPSILON
+        return score * number_factor(na, nb) + EPSILON

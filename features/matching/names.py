@@ -30,7 +30,7 @@ from features.matching import translit_han
 from features.matching.glossary import glossary, place_stem
 from features.matching.numbers import digits
 from features.matching.rules import (ABRIDGED_LENGTH, AFFIX_KEY_LENGTH, AFFIX_LENGTH, ARTICLES, CONFLICT_COST, CONSONANT_KEY_LENGTH,
-                                     CONSONANTS_SIMILARITY, EXTRA_COST, EXTRA_LEGAL_FORMS, FLOOR, GENERIC_WEIGHT,
+                                     CONSONANTS_SIMILARITY, DIFFERENT_NUMBERS, EXTRA_COST, EXTRA_LEGAL_FORMS, FLOOR, GENERIC_WEIGHT,
                                      INITIAL_SIMILARITY, NAME_SUFFIXES, ONE_SIDED_NUMBERS, PATRONYMIC_PARTICLES,
                                      PERSON_EXTRA_COST, PERSON_SCHEMAS, PREFIX_SIMILARITY, SAME_NAME_SIMILARITY,
                                      SKELETON_SIMILARITY, STOPWORDS, TYPO_COST, length_weight)
@@ -440,14 +440,13 @@ def compare_names(a: NameKey, b: NameKey, floor: float = FLOOR, schema: str | No
 
     Cached, like the alignment: a recurring party meets the same listed names again.
 
-    Numbers must agree ("DA GROUP 22" is not "DA GROUP 23"); words are aligned regardless of
+    Numbers weigh: a name with a number the other lacks keeps `ONE_SIDED_NUMBERS` of its score,
+    one whose numbers differ `DIFFERENT_NUMBERS` (`rules`); words are aligned regardless of
     order, and the run-together form ("aspanarba" vs "aspan arba") is tried as well. A person's
     name tolerates a missing patronymic or middle name better than a company's tolerates a
     missing word, which is often what tells a subsidiary from its parent.
     """
     na, nb = _numbers(a, schema), _numbers(b, schema)
-    if na != nb and na and nb:
-        return 0.0
     wa = tuple(t for t in a.words if t not in na)
     wb = tuple(t for t in b.words if t not in nb)
     if not wa or not wb:
@@ -456,9 +455,14 @@ def compare_names(a: NameKey, b: NameKey, floor: float = FLOOR, schema: str | No
     score = _aligned(wa, wb, floor, PERSON_EXTRA_COST if person else EXTRA_COST, person)
     if len(wa) != len(wb):
         score = max(score, token_similarity("".join(wa), "".join(wb)))
-    if na != nb:  # a number on one side only: maybe a branch or a successor
-        score *= ONE_SIDED_NUMBERS
-    return score
+    return score * number_factor(na, nb)
+
+
+def number_factor(na: frozenset[str], nb: frozenset[str]) -> float:
+    """The share of a name's score its numbers leave (`rules.ONE_SIDED_NUMBERS`, `DIFFERENT_NUMBERS`)."""
+    if na == nb:
+        return 1.0
+    return DIFFERENT_NUMBERS if na and nb else ONE_SIDED_NUMBERS
 
 
 def block_keys(key: NameKey) -> set[str]:

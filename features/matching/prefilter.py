@@ -36,9 +36,9 @@ run together as given names (the listed one's known from the snapshot, the query
 only when that decides).
 
 **Numbers.** As `compare_names` does, the numbers (digits, and in a name not a person's Roman
-numerals) of both names are compared first: when both have some and they differ, the bound is
-0; otherwise the words without them are bounded as above, the bound scaled by
-`ONE_SIDED_NUMBERS` when only one name has numbers, as the score is. A name of numbers alone is
+numerals) of both names are compared first, and the words without them are bounded as above,
+the bound scaled as the score is (`names.number_factor`: `ONE_SIDED_NUMBERS` when only one name
+has numbers, `DIFFERENT_NUMBERS` when both have and they differ). A name of numbers alone is
 not bounded here (`inf`), nor is a name of another word count whose words alone bound it at the
 threshold or more: it passes anyway. Whether a listed name's words run together are a given
 name is known of all its words (`name_vocab.JOINED_NAMED`): once its numbers are left out, they

@@ -51,6 +51,11 @@ PERSON_EXTRA_COST = 0.3
 CONFLICT_COST = 1.5
 # The share of its score a name keeps when it has a number the other lacks ("Fund 2", "Fund").
 ONE_SIDED_NUMBERS = 0.8
+# ... and when both have numbers that differ ("Fund III", "Fund IV"; "Snow Storm 1", "Snow Storm
+# 2"): more often two of one series (one sponsor, one owner) than strangers, so a match to review,
+# just, when every word agrees, and none otherwise (nomenklatura's logic-v2 also weighs a number
+# mismatch against a match rather than ruling it out).
+DIFFERENT_NUMBERS = 0.85
 
 # --- Words ------------------------------------------------------------------------------------
 # Legal forms that rigour's table lacks or only knows in one script (checked against rigour
@@ -102,7 +107,7 @@ def length_weight(length: int) -> float:
 # What the C extension (`_prefilter.c`) computes with, handed to it at import: every number it uses.
 C_RULES = {
     "typo": TYPO_COST, "floor": FLOOR, "named_sim": SAME_NAME_SIMILARITY, "generic": GENERIC_WEIGHT,
-    "one_sided": ONE_SIDED_NUMBERS, "conflict": CONFLICT_COST, "extra": EXTRA_COST,
+    "one_sided": ONE_SIDED_NUMBERS, "different_numbers": DIFFERENT_NUMBERS, "conflict": CONFLICT_COST, "extra": EXTRA_COST,
     "person_extra": PERSON_EXTRA_COST, "epsilon": EPSILON, "initial_sim": INITIAL_SIMILARITY,
     "prefix_sim": PREFIX_SIMILARITY, "consonants_sim": CONSONANTS_SIMILARITY, "abridged_length": ABRIDGED_LENGTH,
     "weights": tuple(length_weight(n) for n in range(WEIGHT_CAP + 1)), "max_query_words": MAX_QUERY_WORDS,

@@ -10,7 +10,7 @@ from rigour.text.translit import ascii_text
 from features.matching import names
 from features.matching.evaluate import evaluate_pairs, evaluate_screening, read_pairs
 from features.matching.names import block_keys, compare_names, name_key
-from features.matching.rules import MATCH_THRESHOLD
+from features.matching.rules import DIFFERENT_NUMBERS, MATCH_THRESHOLD
 from features.matching.translit import ascii_word
 
 NAME_DATA = (Path(__file__).resolve().parents[3] / "../shared/data/external/name-matching").resolve()
@@ -57,8 +57,9 @@ def test_legal_form_inside_a_hyphenated_word_is_kept():
     ("TOO DA GROUP 22", "DA GROUP 23 LLP", None),
     ("Fund VIII L.P.", "Fund IX L.P.", "Company"),
 ])
-def test_numbers_must_agree(a, b, schema):
-    assert score(a, b, schema) == 0.0
+def test_different_numbers_are_siblings_to_review_only_when_every_word_agrees(a, b, schema):
+    assert score(a, b, schema) == pytest.approx(DIFFERENT_NUMBERS) and DIFFERENT_NUMBERS >= MATCH_THRESHOLD
+    assert score(a.replace("DA", "DB").replace("Fund", "Fond"), b, schema) < MATCH_THRESHOLD
 
 
 def test_roman_numeral_is_a_series_in_a_company_name():

@@ -20,7 +20,7 @@ from features.matching._prefilter import distance
 from features.matching.evaluate import read_pairs
 from features.matching.names import NameKey, _weight, compare_names, name_ids, name_key, skeleton
 from features.matching.prefilter import LooseQuery, loose_upper
-from features.matching.rules import MATCH_THRESHOLD
+from features.matching.rules import DIFFERENT_NUMBERS, MATCH_THRESHOLD, ONE_SIDED_NUMBERS
 from features.matching.skeletons import listed_skeletons, parse
 from features.matching.vocab import (ALL_VOWELLESS, DIGITS, ENDS_SUFFIXED, GENERIC, JOINED_NAMED, NAMED, NUMBERED,
                                      PERSON, ROMAN, SUFFIXED, VOWELLESS, word_flags)
@@ -121,8 +121,9 @@ def test_numbers_are_compared_first_as_compare_names_does(tmp_path):
     names = np.concatenate([_names_of(snapshot, row) for row in (1, 3, 5, 7)])  # as companies'
     numbered = loose_upper(LooseQuery(name_key("DA Group 23"), snapshot.vocab), names, MATCH_THRESHOLD)
     plain = loose_upper(LooseQuery(name_key("DA Group"), snapshot.vocab), names, MATCH_THRESHOLD)
-    assert numbered[0] == 0.0 and numbered[2] == plain[0] == pytest.approx(0.8)  # other numbers; on one side only
-    assert plain[2] >= 1.0 and numbered[3] == 0.0 and np.isinf(plain[3])  # a name of numbers alone is not bounded
+    # other numbers; on one side only
+    assert numbered[0] == pytest.approx(DIFFERENT_NUMBERS) and numbered[2] == plain[0] == pytest.approx(ONE_SIDED_NUMBERS)
+    assert plain[2] >= 1.0 and np.isinf(numbered[3]) and np.isinf(plain[3])  # a name of numbers alone is not bounded
     assert not LooseQuery(name_key("23"), snapshot.vocab).usable
 
 
