@@ -68,22 +68,28 @@ class Glossary:
     def translate(self, tokens: Sequence[str]) -> tuple[str, ...] | None:
         """The tokens with every phrase the glossary has in its canonical words, the longest
         phrase first, left to right; None when there is none (most names)."""
+        spans = self.spans(tokens)
+        return None if spans is None else tuple(word for _, _, words in spans for word in words)
+
+    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]] | None:
+        """`translate` as (start, length, words) per span of `tokens`: a phrase found and its
+        canonical words, or a token kept as itself; None when no phrase is found."""
         skeletons = [self.skeleton(t) if t[:2] in self.starts else "" for t in tokens]
         if not any(s in self.phrases for s in skeletons):
             return None
-        out: list[str] = []
+        out: list[tuple[int, int, tuple[str, ...]]] = []
         i = 0
         while i < len(tokens):
             for forms, words in self.phrases.get(skeletons[i], ()):
                 n = len(forms)
                 if i + n <= len(tokens) and all(skeletons[i + k] in forms[k] for k in range(1, n)):
-                    out.extend(words)
+                    out.append((i, n, words))
                     i += n
                     break
             else:
-                out.append(tokens[i])
+                out.append((i, 1, (tokens[i],)))
                 i += 1
-        return tuple(out)
+        return out
 
 
 def _forms(word: str, skeleton: Callable[[str], str]) -> frozenset[str]:

@@ -154,6 +154,11 @@ def _is_legal_form(token: str) -> bool:
     return _NON_WORD.sub("", token) in EXTRA_LEGAL_FORMS
 
 
+def protected_text(name: str) -> str:
+    """A name's visible text with each word kept whole through legal-form removal (`_protected_word`)."""
+    return " ".join(filter(None, map(_protected_word, _visible(name).split())))
+
+
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> NameKey:
     """The comparable key of a name, in any script.
@@ -164,7 +169,7 @@ def name_key(name: str) -> NameKey:
     English translation (`glossary`: "zavod" is "plant"), and Russian adjectives of a place the
     place ("Muromskiy" is "Murom").
     """
-    text = " ".join(filter(None, map(_protected_word, _visible(name).split())))
+    text = protected_text(name)
     tokens = [t for w in remove_org_types(text).split() for t in _word_tokens(w)]
     tokens = list(digits(tokens) or tokens)
     tokens = list(glossary(skeleton).translate(tokens) or tokens)

@@ -30,23 +30,30 @@ _NUMBER_WORDS = frozenset(UNITS) | frozenset(TENS) | frozenset(ORDINALS) | froze
 def digits(tokens: Sequence[str]) -> tuple[str, ...] | None:
     """The tokens with each run of number words (and each "1st", "22nd") as its digits; None when
     there is none (most names)."""
+    spans = digit_spans(tokens)
+    return None if spans is None else tuple(token for _, _, token in spans)
+
+
+def digit_spans(tokens: Sequence[str]) -> list[tuple[int, int, str]] | None:
+    """`digits` as (start, length, token) per span of `tokens`: a number and the words it was
+    written in, or a token kept as itself; None when there is no number word."""
     if not any(t in _NUMBER_WORDS or (t[:1].isdigit() and _ORDINAL_DIGITS.match(t)) for t in tokens):
         return None
-    out: list[str] = []
+    out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(tokens):
         if m := _ORDINAL_DIGITS.match(tokens[i]):
-            out.append(str(int(m.group(1))))
+            out.append((i, 1, str(int(m.group(1)))))
             i += 1
             continue
         value, end = _run(tokens, i)
         if end - i > 1 or (end - i == 1 and tokens[i] not in _LONE):
-            out.append(str(value))
+            out.append((i, end - i, str(value)))
             i = end
         else:
-            out.append(tokens[i])
+            out.append((i, 1, tokens[i]))
             i += 1
-    return tuple(out)
+    return out
 
 
 def _run(tokens: Sequence[str], i: int) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from features.facts import Facts, PartyFacts
 from features.identifiers import CHECKED_SCHEMES, identifier_problem, kz_bin_registration
 from features.matching.explain import explain
 from features.matching.names import NameKey, name_key
+from features.matching.origins import origins
 from features.matching.rules import MAX_QUERY_WORDS
 from features.reference import IntermediaryWord
 from features.signals.value import Value
@@ -97,7 +98,10 @@ def _words(p: PartyFacts) -> dict:
     if p.resolution.method != "name":
         return {}
     party = NameKey(name_key(p.party.name).tokens[:MAX_QUERY_WORDS])
-    return {"words": explain(party, NameKey(tuple(p.resolution.matched.split())), p.record.get("schema"))}
+    listed = NameKey(tuple(p.resolution.matched.split()))
+    written = next((n for n in p.record["names"] if name_key(n) == listed), None)  # the listed name that matched
+    return {"words": explain(party, listed, p.record.get("schema"), origins(p.party.name),
+                             origins(written) if written else None)}
 
 
 def sanctioned_proximity(f: Facts) -> Value:
