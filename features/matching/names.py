@@ -58,7 +58,7 @@ _SKELETON_RULES = [  # applied in order on an ASCII token; see `skeleton`
     (re.compile(r"shch|sch"), "sh"), (re.compile(r"tsch|tch"), "ch"), (re.compile(r"dzh|dj|zh"), "j"),
     (re.compile(r"kh"), "h"), (re.compile(r"(?<=i)j$|(?<=y)j$"), ""), (re.compile(r"j"), "h"),
     (re.compile(r"ph"), "f"), (re.compile(r"w"), "v"), (re.compile(r"x"), "ks"), (re.compile(r"q"), "k"),
-    (re.compile(r"ck"), "k"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"c(?!h)"), "k"), (re.compile(r"tz"), "ts"),
+    (re.compile(r"t+[sz]"), "c"), (re.compile(r"ck"), "k"), (re.compile(r"c(?=[ei])"), "s"), (re.compile(r"c(?!h)"), "k"),
     (re.compile(r"y"), "i"), (re.compile(r"i(?=[aeu])"), ""), (re.compile(r"ou|oo"), "u"), (re.compile(r"ee"), "i"),
     (re.compile(r"(.)\1+"), r"\1"),
 ]
@@ -67,7 +67,7 @@ _SKELETON_RULES = [  # applied in order on an ASCII token; see `skeleton`
 # skeleton went from ~10 to ~3 µs; most rules do not apply to a given word). "" is in every token.
 _SKELETON_GUARDS = [
     ("ch",), ("ch",), ("zh", "dj"), ("kh",), ("j",), ("j",), ("ph",), ("w",), ("x",), ("q",),
-    ("ck",), ("c",), ("c",), ("tz",), ("y",), ("i",), ("o",), ("ee",), ("",),
+    ("ts", "tz"), ("ck",), ("c",), ("c",), ("y",), ("i",), ("o",), ("ee",), ("",),
 ]
 _SKELETON_STEPS = [(pattern.sub, repl, guards) for (pattern, repl), guards in zip(_SKELETON_RULES, _SKELETON_GUARDS)]
 
@@ -182,7 +182,8 @@ def name_key(name: str) -> NameKey:
 
 @lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
-    """Fold romanisation variants of one token: kh/h/j, ya/ia/a, -ev/-yev/-iev, c/k, w/v, doubles.
+    """Fold romanisation variants of one token: kh/h/j, ya/ia/a, -ev/-yev/-iev, c/k, ts/tz/c (Ц:
+    "tsentr", "centr"; "МЦСТ" read "mtsst" is "MCST"), w/v, doubles.
 
     "mekhanika" and "mejanica" both become "mehanika"; "yevgeniy" and "evgenii" become "evgeni".
     Snapshots store the skeletons of listed names (`features.matching.skeletons`): a change here

@@ -16,10 +16,11 @@ from pathlib import Path
 META = "meta.json"
 # The snapshot format `build` writes and the readers take (here, apart from the builder, so a
 # command that reads only meta.json imports nothing of the builder's).
-FORMAT = 11  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
+FORMAT = 12  # 2: exact-name index and schema codes; 3: bracketed aliases indexed; 4: country codes; 5: name skeletons;
 # 6: the names' vocabulary (features.matching.vocab); 7: its non-ASCII flag; 8: its word and name records; 9: bitmaps
 # of the common blocking keys, where each vocabulary word's blocking keys are, a name record's person bit; 10: named sources, each with its as-of date
 # 11: blocking keys of word starts and ends and of names run together; keys with numbers read, glossary translated
+# 12: skeletons fold ts and tz into c
 
 
 def _text(value) -> bool:
