@@ -106,6 +106,12 @@ static int consonants_of(const char *shorter, int ls, const char *longer, int ll
     return k == ls;
 }
 
+static int has_vowel(const char *word, int len) {
+    for (int i = 0; i < len; i++)
+        if (is_vowel(word[i])) return 1;
+    return 0;
+}
+
 typedef struct {
     const char *word, *skel;
     int len, skel_len;
@@ -169,7 +175,12 @@ static double word_bound(const QWord *q, const char *b, int lb, const char *sb, 
     if (ls >= p->abridged_length) {
         if (s < p->prefix_sim && memcmp(longer, shorter, ls) == 0) s = p->prefix_sim;
         int vowelless = query_shorter ? q->vowelless : (flags & F_VOWELLESS) != 0;
-        if (s < p->consonants_sim && vowelless && consonants_of(shorter, ls, longer, ll)) s = p->consonants_sim;
+        /* names.spelling_rule: the longer's consonants as written, or (if it has vowels) its skeleton's */
+        const char *long_sk = query_shorter ? sb : q->skel;
+        int lls = query_shorter ? lsb : q->skel_len;
+        if (s < p->consonants_sim && vowelless && (consonants_of(shorter, ls, longer, ll) ||
+                                                   (has_vowel(longer, ll) && consonants_of(shorter, ls, long_sk, lls))))
+            s = p->consonants_sim;
     }
     if (s < p->named_sim && meet(q->ids, q->nids, ids, nids)) s = p->named_sim;
     return s;

@@ -269,7 +269,9 @@ def spelling_rule(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> tuple[
     Equal spellings, then equal skeletons; an initial ("v") matches the words it starts; else
     the edit distance of the words or of their skeletons, whichever is smaller (of their stems
     when both end in one name-forming suffix, `_stems`), raised for the shapes names take when
-    abridged: a word without vowels ("mhmmd") matches a word with those consonants, a truncated
+    abridged: a word without vowels ("mhmmd", or Arabic script's "mhmd") matches a word with those
+    consonants, written or in its skeleton ("mohammed", "mohamed"; not a word without vowels
+    either, as acronyms are: "csyc" is no "ksk"), a truncated
     word ("alexa") its start, unless only the longer is a patronymic ("Ivanov" is a surname,
     not "Ivanovich" cut short). These get less than a full match, because they say less.
 
@@ -281,6 +283,7 @@ def spelling_rule(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> tuple[
     if sa == sb:
         return SKELETON_SIMILARITY, "transliteration"
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)  # sorted((a, b), key=len), which is stable
+    long_sk = sb if len(a) <= len(b) else sa
     if len(short) == 1:
         return (INITIAL_SIMILARITY, "initial") if long_[0] == short else (0.0, "different")
     stemmed = a.endswith(NAME_SUFFIXES) and b.endswith(NAME_SUFFIXES)
@@ -303,7 +306,8 @@ def spelling_rule(a: str, sa: str, b: str, sb: str, need: float = 0.0) -> tuple[
     if edit < _ABRIDGED_MOST and len(short) >= ABRIDGED_LENGTH:
         if edit < PREFIX_SIMILARITY and long_.startswith(short) and not _only_patronymic(long_, short):
             edit, rule = PREFIX_SIMILARITY, "abridged"
-        if edit < CONSONANTS_SIMILARITY and not _VOWELS.search(short) and _VOWELS.sub("", long_) == short:
+        if edit < CONSONANTS_SIMILARITY and not _VOWELS.search(short) and (_VOWELS.sub("", long_) == short or (
+                _VOWELS.search(long_) and _VOWELS.sub("", long_sk) == short)):
             edit, rule = CONSONANTS_SIMILARITY, "consonants"
     return edit, rule
 
@@ -505,7 +509,10 @@ def word_block_keys(token: str, sk: str | None = None) -> tuple[str, ...]:
     if len(token) < 2 or token.isdigit():
         return ()
     sk = skeleton(token) if sk is None else sk
-    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= CONSONANT_KEY_LENGTH else (sk,)
+    # A word without vowels ("mhmd": abridged, or Arabic script's consonants) is its consonants
+    # key, which a word with vowels of those consonants has ("mohammed"), however short.
+    vowelless = len(token) >= ABRIDGED_LENGTH and not _VOWELS.search(token)
+    return (sk, "~" + _VOWELS.sub("", sk)) if len(token) >= CONSONANT_KEY_LENGTH or vowelless else (sk,)
 
 
 def query_word_keys(token: str, sk: str | None = None) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ import string
 
 from rigour.text.translit import ascii_text
 
+from features.matching.translit_arabic import arabic_ascii, is_arabic
 from features.matching.translit_han import han_ascii
 from features.matching.translit_hangul import hangul_ascii, is_hangul
 
@@ -62,9 +63,12 @@ _FINAL = re.compile(f"[иы]й(?![{LETTERS}])")
 def ascii_word(word: str) -> str:
     """rigour's `ascii_text(word)`, without rigour's cost when every character of the word is
     in the table (`word` is one word: a space is outside the table) or the Georgian one, a Hangul syllable
-    (`features.matching.translit_hangul`) or a Han character (`features.matching.translit_han`)."""
+    (`features.matching.translit_hangul`) or a Han character (`features.matching.translit_han`);
+    a word of Arabic script is its consonants (`features.matching.translit_arabic`)."""
     if is_hangul(word):
         return hangul_ascii(word)
+    if is_arabic(word):
+        return arabic_ascii(word)
     if (han := han_ascii(word)) is not None:
         return han
     if not word or word.strip(_KNOWN):  # empty, or some character outside the table
