@@ -118,6 +118,20 @@ def private_home(root: Path, trained_home: Home, database_url: str, **settings) 
     return fresh
 
 
+def ofac_fixture_home(root: Path, trained_home: Home, database_url: str) -> Home:
+    """A home with one small source (the OFAC fixture, source `ofac`) and the trained default
+    model (symlinked): a snapshot in a fraction of a second, for tests that list more later."""
+    from tests.features.conftest import FIXTURES
+
+    home = Home(Settings(home=root, reload_interval=0.0, database_url=database_url))
+    home.models.root.mkdir(parents=True)
+    model = trained_home.models.active()
+    (home.models.root / model).symlink_to(trained_home.models.path(model))
+    home.models.activate(model)
+    home.import_lists([FIXTURES / "ofac_sdn" / "sdn.csv"], source="ofac")
+    return home
+
+
 def empty_store(database_url: str) -> None:
     """Empty the PostgreSQL tables (SQLite stores live and die with their home)."""
     if database_url:  # TRUNCATE, not DELETE: the append-only triggers refuse deletes

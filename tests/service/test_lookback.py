@@ -26,8 +26,7 @@ from service.lookback_report import write_report
 from service.registry import RegistryError
 from service.settings import Settings
 from service.tables import Decision, LookbackResult, utcnow
-from tests.conftest import EXAMPLES, empty_store
-from tests.features.conftest import FIXTURES
+from tests.conftest import EXAMPLES, empty_store, ofac_fixture_home
 
 NETWORK = EXAMPLES / "network.ftm.jsonl"
 BATCHES, PER_BATCH = 3, 20
@@ -76,12 +75,7 @@ class Store:
 def recorded_store(root: Path, trained_home: Home, database_url: str) -> Store:
     """A home with one small source (the OFAC fixture) and the default model; three batches of
     decisions recorded a moment apart; then the network listed (a new active snapshot)."""
-    home = Home(Settings(home=root, reload_interval=0.0, database_url=database_url))
-    home.models.root.mkdir(parents=True)
-    model = trained_home.models.active()
-    (home.models.root / model).symlink_to(trained_home.models.path(model))
-    home.models.activate(model)
-    home.import_lists([FIXTURES / "ofac_sdn" / "sdn.csv"], source="ofac")
+    home = ofac_fixture_home(root, trained_home, database_url)
     app = create_app(home.settings)
     tenant = f"lookback-{secrets.token_hex(4)}"
     client = app.test_client()

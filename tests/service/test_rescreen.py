@@ -18,10 +18,8 @@ from service.cli import main
 from service.db import Database
 from service.home import Home
 from service.rescreen import Rescreener
-from service.settings import Settings
 from service.tables import Alert, Decision
-from tests.conftest import EXAMPLES, empty_store
-from tests.features.conftest import FIXTURES
+from tests.conftest import EXAMPLES, empty_store, ofac_fixture_home
 
 NETWORK = EXAMPLES / "network.ftm.jsonl"
 
@@ -29,13 +27,7 @@ NETWORK = EXAMPLES / "network.ftm.jsonl"
 @pytest.fixture
 def before_home(tmp_path, trained_home, database_url) -> Home:
     """A home with one small source (the OFAC fixture) and the default model: the network is not listed yet."""
-    home = Home(Settings(home=tmp_path / "h", reload_interval=0.0, database_url=database_url))
-    home.models.root.mkdir(parents=True)
-    model = trained_home.models.active()
-    (home.models.root / model).symlink_to(trained_home.models.path(model))
-    home.models.activate(model)
-    home.import_lists([FIXTURES / "ofac_sdn" / "sdn.csv"], source="ofac")
-    yield home
+    yield ofac_fixture_home(tmp_path / "h", trained_home, database_url)
     empty_store(database_url)
 
 

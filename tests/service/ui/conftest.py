@@ -19,9 +19,7 @@ from service.app import create_app
 from service.db import Database
 from service.home import Home
 from service.rescreen import Rescreener
-from service.settings import Settings
-from tests.conftest import EXAMPLES, empty_store
-from tests.features.conftest import FIXTURES
+from tests.conftest import EXAMPLES, empty_store, ofac_fixture_home
 
 BEFORE_LISTING = [("DESK-1", "Aspan Arba LLP", "KZ"), ("DESK-2", "Nebesnaya Mekhanika LLC", "RU"),
                   ("DESK-3", "Ararat Components LLC", "AM"), ("DESK-4", "Rheinland Elektronik GmbH", "DE")]
@@ -46,13 +44,7 @@ class Desk:
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory, trained_home, database_url):
-    root = tmp_path_factory.mktemp("desk")
-    home = Home(Settings(home=root / "home", reload_interval=0.0, database_url=database_url))
-    home.models.root.mkdir(parents=True)
-    model = trained_home.models.active()
-    (home.models.root / model).symlink_to(trained_home.models.path(model))
-    home.models.activate(model)
-    home.import_lists([FIXTURES / "ofac_sdn" / "sdn.csv"], source="ofac")
+    home = ofac_fixture_home(tmp_path_factory.mktemp("desk") / "home", trained_home, database_url)
     app = create_app(home.settings)
     keys = app.extensions["diversion_risk_services"].keys
     key = keys.create("analyst", "acme", "score,read,review")[1]
