@@ -38,7 +38,7 @@ def test_models_promote_and_rollback(run, home):
 def test_names_evaluate_prints_figures(run, tmp_path):
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("schema,name1,name2,is_match\nCompany,TOO Aspan Arba,Aspan Arba LLP,true\n"
-                     "Company,DA GROUP 22,DA GROUP 23,false\nPerson,Ivan Petrov,Olga Smirnova,false\n")
+                     "Company,DA GROUP 22,KESTREL TRADING 23,false\nPerson,Ivan Petrov,Olga Smirnova,false\n")
     figures = last_figures(run("names", "evaluate", str(pairs)).output)
     assert float(figures["precision"]) == 1.0 and float(figures["recall"]) == 1.0
 
