@@ -10,6 +10,7 @@ company), then the example shipments scored against it. Screenshots of each page
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 
 import pytest
@@ -34,8 +35,8 @@ def shipment(shipment_id: str, consignee: str, country: str) -> dict:
 
 
 class Desk:
-    def __init__(self, home: Home, app, url: str, key: str, reader_key: str):
-        self.home, self.app, self.url, self.key, self.reader_key = home, app, url, key, reader_key
+    def __init__(self, home: Home, app, url: str, tenant: str, key: str, reader_key: str):
+        self.home, self.app, self.url, self.tenant, self.key, self.reader_key = home, app, url, tenant, key, reader_key
 
     @property
     def services(self):
@@ -47,7 +48,8 @@ def desk(tmp_path_factory, trained_home, database_url):
     home = ofac_fixture_home(tmp_path_factory.mktemp("desk") / "home", trained_home, database_url)
     app = create_app(home.settings)
     keys = app.extensions["diversion_risk_services"].keys
-    key = keys.create("analyst", "acme", "score,read,review")[1]
+    tenant = f"desk-{secrets.token_hex(4)}"  # its own tenant: a shared store may hold other tests' decisions
+    key = keys.create("analyst", tenant, "score,read,review")[1]
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
     for row in BEFORE_LISTING:
@@ -63,7 +65,8 @@ def desk(tmp_path_factory, trained_home, database_url):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Desk(home, app, f"http://127.0.0.1:{server.server_port}", key, keys.create("dashboard", "acme", "read")[1])
+    yield Desk(home, app, f"http://127.0.0.1:{server.server_port}", tenant, key,
+               keys.create("dashboard", tenant, "read")[1])
     server.shutdown()
     thread.join()
     empty_store(database_url)

@@ -37,7 +37,7 @@ def test_sign_in_refuses_a_wrong_key_and_keeps_none(page, desk):
 def test_the_queue_filters_by_band_and_puts_reviews_first(page, desk):
     sign_in(page, desk)
     rows = page.locator("table.queue tbody tr")
-    assert rows.count() == len(desk.services.decisions.queue("acme", limit=100)[0])
+    assert rows.count() == len(desk.services.decisions.queue(desk.tenant, limit=100)[0])
     flags = [rows.nth(i).get_attribute("class") == "needs-review" for i in range(rows.count())]
     assert flags == sorted(flags, reverse=True) and any(flags)  # every one needing review comes first
     screenshot(page, "queue")
@@ -71,7 +71,7 @@ def test_a_linked_party_decision_draws_its_path_and_takes_an_outcome(page, desk)
     page.wait_for_url("**#outcomes")
     assert "inspection KZ-2026-118" in page.locator("#outcomes table").inner_text()
     decision_id = page.url.split("/decisions/")[1].split("#")[0]
-    stored = desk.services.decisions.get("acme", decision_id)
+    stored = desk.services.decisions.get(desk.tenant, decision_id)
     assert stored["outcome"]["outcome"] == "confirmed_diversion" and stored["outcome"]["source"] == "inspection KZ-2026-118"
 
 
@@ -91,7 +91,7 @@ def test_alerts_are_reviewed_with_their_buttons(page, desk):
     page.click("nav.tabs >> text=confirmed")
     confirmed = page.locator("table.alerts tbody").inner_text()
     assert shipment in confirmed
-    alert = desk.services.alerts.page("acme", status="confirmed")[0][0]
+    alert = desk.services.alerts.page(desk.tenant, status="confirmed")[0][0]
     assert alert["reviews"][-1]["note"] == "same director as the listed company"
 
 
@@ -130,7 +130,7 @@ def test_a_spreadsheet_is_scored_shown_and_downloaded(page, desk, tmp_path):
         assert {r["shipment_id"] for r in rows} == template
         for row in rows:  # each result row is a decision on record, as from the API
             if row["decision_id"]:
-                assert desk.services.decisions.get("acme", row["decision_id"])["shipment_id"] == row["shipment_id"]
+                assert desk.services.decisions.get(desk.tenant, row["decision_id"])["shipment_id"] == row["shipment_id"]
 
 
 def test_a_read_only_key_sees_no_forms_that_would_change_the_record(page, desk):
