@@ -23,17 +23,21 @@ _LETTERS = {
     "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k",
     # written as vowels in Latin, or not at all: alif and its forms, waw, ya, ayn, hamza, ta marbuta
     **{ch: "" for ch in "اأإآٱىءئؤعةوي\u06cc"},
+    # Arabic-Indic and Persian digits
+    **{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)},
 }
 _TABLE = str.maketrans(_LETTERS)
 # Words whose vowels every rendering writes the same way: particles of names.
 _WORDS = {"بن": "bin", "بنت": "bint", "ابن": "ibn", "عبد": "abd", "ابو": "abu", "أبو": "abu", "ال": "al"}
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # short-vowel marks, shadda, sukun, tatweel
-_ARABIC = re.compile("^[\u0600-\u06ff\u0750-\u077f]+$")
+# A word of these letters, marks and digits only (and the Arabic comma); any other letter (Urdu's,
+# say) leaves the word to rigour's transliteration.
+_ARABIC = re.compile("^[" + "".join(_LETTERS) + "\u064b-\u065f\u0670\u0640\u060c]+$")
 _ARTICLE = ("ال", "لل")  # "the"; "for the" (للتجارة, "for trade")
 
 
 def is_arabic(word: str) -> bool:
-    """Whether `word` is written in Arabic script only (and not empty)."""
+    """Whether `word` is written in the Arabic script's letters this module reads (and not empty)."""
     return bool(_ARABIC.match(word))
 
 

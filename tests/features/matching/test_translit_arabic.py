@@ -16,7 +16,7 @@ from tests.features.matching.test_prefilter import _check_pairs, _snapshot
 
 @pytest.mark.parametrize("word, latin", [
     ("محمد", "mhmd"), ("مُحَمَّد", "mhmd"), ("الفطيم", "al ftm"), ("فاطمة", "ftm"), ("وليد", "vld"),
-    ("بن", "bin"), ("سلمان", "slmn"), ("پزشکیان", "pzshkn"), ("للتجارة", "tjr"),
+    ("بن", "bin"), ("سلمان", "slmn"), ("پزشکیان", "pzshkn"), ("للتجارة", "tjr"), ("١٢", "12"), ("۴۴", "44"),
 ])
 def test_a_word_is_its_consonants_and_the_article_a_word_of_its_own(word, latin):
     assert is_arabic(word) and arabic_ascii(word) == latin
@@ -31,6 +31,10 @@ def test_a_word_is_its_consonants_and_the_article_a_word_of_its_own(word, latin)
 ])
 def test_arabic_script_matches_its_latin_renderings(arabic, latin, schema):
     assert compare_names(name_key(arabic), name_key(latin), schema=schema) >= MATCH_THRESHOLD
+
+
+def test_numbers_in_arabic_digits_are_numbers():
+    assert name_key("Fund ١٢").tokens == ("fund", "12")
 
 
 def test_two_names_in_arabic_script_one_word_apart_do_not_match():
