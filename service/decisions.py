@@ -26,8 +26,9 @@ from service.db import Database
 from service.keys import Caller
 from service.tables import Decision, Outcome, utcnow
 
+BAND_ORDER = ("high", "medium", "low")  # the review queue's order
 # A decision needs a person's review while it is in one of these bands and has no outcome yet.
-REVIEW_BANDS = ("high", "medium")
+REVIEW_BANDS = BAND_ORDER[:2]
 QUEUE_STATUSES = ("needs_review", "reviewed", "all")
 
 
@@ -151,24 +152,28 @@ class Decisions:
         return items, encode_cursor(rows[-1].seq) if more else None
 
     def queue(self, tenant: str, *, status: str = "all", band: str | None = None, since: dt.datetime | None = None,
-              until: dt.datetime | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], bool]:
-        """A review queue: the decisions that need review first, then by band (high first), then
-        newest first; with `status`,
-        only those needing review or only those with an outcome. Returns a page and whether more follow."""
+              until: dt.datetime | None = None, shipment_id: str | None = None, limit: int = 50,
+              offset: int = 0) -> tuple[list[dict], bool]:
+        """A review queue: the decisions that need review first (each says whether it does), then
+        by band (high first), then newest first; with `status`, only those needing review or only
+        those with an outcome. Returns a page and whether more follow."""
         reviewed = exists().where(Outcome.decision_id == Decision.id)
         needs = and_(Decision.band.in_(REVIEW_BANDS), ~reviewed)
-        query = decision_window(select(Decision).where(Decision.tenant == tenant), since, until, band)
+        query = decision_window(select(Decision, needs.label("needs_review")).where(Decision.tenant == tenant),
+                                since, until, band)
+        if shipment_id is not None:
+            query = query.where(Decision.shipment_id == shipment_id)
         if status == "needs_review":
             query = query.where(needs)
         elif status == "reviewed":
             query = query.where(reviewed)
-        band_rank = case({b: i for i, b in enumerate(("high", "medium", "low"))}, value=Decision.band, else_=3)
+        band_rank = case({b: i for i, b in enumerate(BAND_ORDER)}, value=Decision.band, else_=len(BAND_ORDER))
         query = query.order_by(case((needs, 0), else_=1), band_rank, Decision.seq.desc()).offset(offset).limit(limit + 1)
         with self.db.session() as session:
-            rows = list(session.scalars(query))
-            outcomes = self._outcomes(session, [r.id for r in rows[:limit]])
-            items = [_decision(r, outcomes[r.id]) | {"needs_review": r.band in REVIEW_BANDS and not outcomes[r.id]}
-                     for r in rows[:limit]]
+            rows = list(session.execute(query))
+            page = rows[:limit]
+            outcomes = self._outcomes(session, [r.id for r, _ in page])
+            items = [_decision(r, outcomes[r.id]) | {"needs_review": bool(flag)} for r, flag in page]
         return items, len(rows) > limit
 
     def add_outcome(self, caller: Caller, decision_id: str, outcome: str, source: str, note: str) -> dict | None:

@@ -96,15 +96,19 @@ class Keys:
         # revocation must apply to the next one, so nothing is cached.
         with self.db.engine.connect() as connection:
             row = connection.execute(_BY_ID, {"key_id": match.group(1)}).first()
-        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.secret_sha256, _digest(key)):
+        if row is None or not hmac.compare_digest(row.secret_sha256, _digest(key)):
             return None
-        return Caller(match.group(1), row.tenant, frozenset(row.scopes.split(",")))
+        return _live(match.group(1), row)
 
     def caller_of(self, key_id: str) -> Caller | None:
         """The caller of a key already authenticated (a review page's session holds its id, never
         the key), or None once it is revoked: asked on every page, so a revocation applies at once."""
         with self.db.engine.connect() as connection:
-            row = connection.execute(_BY_ID, {"key_id": key_id}).first()
-        if row is None or row.revoked_at is not None:
-            return None
-        return Caller(key_id, row.tenant, frozenset(row.scopes.split(",")))
+            return _live(key_id, connection.execute(_BY_ID, {"key_id": key_id}).first())
+
+
+def _live(key_id: str, row) -> Caller | None:
+    """The caller of a key's row, None when there is none or it is revoked."""
+    if row is None or row.revoked_at is not None:
+        return None
+    return Caller(key_id, row.tenant, frozenset(row.scopes.split(",")))

@@ -1,6 +1,6 @@
 """Scoring shipments as the API does, for any caller: the batch route, the spreadsheet route, the
-upload page and the `score FILE` command all come here, so a shipment gets the same validation, score, reasons
-and decision record whichever way it arrives.
+upload page and the `score FILE` command all come here, so a shipment gets the same validation,
+score, reasons and decision record whichever way it arrives.
 
 Each body is validated on its own (a bad one is a problem of its own, the others are scored), the
 valid ones are scored in one model call against the caller's tenant's clearances and history, and
@@ -105,7 +105,8 @@ def score_bodies(bodies: Sequence, state: State, services: Services, caller: Cal
 def check_batch_work(shipments: list, config: Mapping) -> None:
     """Refuse a batch whose parties, or the characters of their names, exceed the settings:
     resolving them is the work (`service.schemas.name_chars`). Counted as sent, before any
-    shipment is loaded; what is not a name is left to each shipment's validation. `config`: the app's (MAX_BATCH_PARTIES, MAX_BATCH_NAME_CHARS)."""
+    shipment is loaded; what is not a name is left to each shipment's validation. `config`: the
+    app's, with MAX_BATCH_PARTIES and MAX_BATCH_NAME_CHARS."""
     lists = (shipment.get("parties") for shipment in shipments if isinstance(shipment, dict))
     names = [party.get("name") if isinstance(party, dict) else None
              for parties in lists if isinstance(parties, list) for party in parties]

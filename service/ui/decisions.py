@@ -19,19 +19,14 @@ from service.ui.session import needs
 @bp.get("/")
 @needs("read")
 def queue():
-    """Decisions needing review first (band high or medium, no outcome yet), then newest first;
-    filtered by status, band and day, or found by shipment id."""
+    """Decisions needing review first (band high or medium, no outcome yet), then by band, then
+    newest first; filtered by status, band, day and shipment id."""
     query = read(QueueQuery(), request.args)
-    tenant = g.caller.tenant
-    if "shipment_id" in query:
-        items, _ = services().decisions.page(tenant, shipment_id=query["shipment_id"], limit=PAGE_SIZE)
-        more = False
-    else:
-        until = query.get("until")
-        items, more = services().decisions.queue(
-            tenant, status=query["status"], band=query.get("band"), since=day_start(query.get("since")),
-            until=day_start(until + dt.timedelta(days=1)) if until else None,
-            limit=PAGE_SIZE, offset=(query["page"] - 1) * PAGE_SIZE)
+    until = query.get("until")
+    items, more = services().decisions.queue(
+        g.caller.tenant, status=query["status"], band=query.get("band"), since=day_start(query.get("since")),
+        until=day_start(until + dt.timedelta(days=1)) if until else None, shipment_id=query.get("shipment_id"),
+        limit=PAGE_SIZE, offset=(query["page"] - 1) * PAGE_SIZE)
     return render_template("ui/queue.html", items=items, query=query, more=more,
                            args={k: v for k, v in request.args.items() if k != "page" and v})
 

@@ -26,12 +26,12 @@ def upload_form():
 @needs("score")
 def upload():
     state = serving_state()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
         raise Problem(400, "Invalid upload", "Choose a CSV or XLSX file of shipments (the template of examples/).")
-    sheet = score_sheet(upload.read(), upload.filename, state, services(), g.caller, current_app.config)
+    sheet = score_sheet(sent.read(), sent.filename, state, services(), g.caller, current_app.config)
     sheet.scored.record(services(), g.caller)
     # The files ride in the page as data: links, so a download is the page's own result, not a
     # second request that could score again or find the results gone.
     downloads = {fmt: f"data:{MEDIA[fmt]};base64,{base64.b64encode(sheet.file(fmt)[0]).decode()}" for fmt in MEDIA}
-    return render_template("ui/upload.html", sheet=sheet, downloads=downloads, filename=upload.filename)
+    return render_template("ui/upload.html", sheet=sheet, downloads=downloads, filename=sent.filename)
