@@ -37,13 +37,13 @@ def explain(party: NameKey, listed: NameKey, schema: str | None, party_origins: 
         if joined > aligned:
             pairs = [{"party": " ".join(wa), "listed": " ".join(wb), "similarity": round(joined, 4),
                       "rule": f"run together, {rule}"}]
-            return out + [_written(p, wa, wb, party_origins, listed_origins) for p in pairs]
-    return out + [_written({"party": wa[i], "listed": wb[j], "similarity": round(sim, 4),
+            return out + [_with_origins(p, wa, wb, party_origins, listed_origins) for p in pairs]
+    return out + [_with_origins({"party": wa[i], "listed": wb[j], "similarity": round(sim, 4),
                             "rule": token_rule(wa[i], wb[j])[1]}, (wa[i],), (wb[j],), party_origins, listed_origins)
                   for sim, i, j in _alignment(wa, wb, FLOOR)[2]]
 
 
-def _written(pair: dict, party_words, listed_words, party_origins: list[Origin] | None,
+def _with_origins(pair: dict, party_words, listed_words, party_origins: list[Origin] | None,
              listed_origins: list[Origin] | None) -> dict:
     """`pair` with, for each side whose origins are known, the words as written and how they became these."""
     for side, words, known in (("party", party_words, party_origins), ("listed", listed_words, listed_origins)):
