@@ -30,6 +30,7 @@ BAND_ORDER = ("high", "medium", "low")  # the review queue's order
 # A decision needs a person's review while it is in one of these bands and has no outcome yet.
 REVIEW_BANDS = BAND_ORDER[:2]
 QUEUE_STATUSES = ("needs_review", "reviewed", "all")
+INSERT = insert(Decision)  # built once: every scored request runs it
 
 
 def canonical_json(shipment: Shipment) -> str:
@@ -123,7 +124,7 @@ class Decisions:
         with self.db.engine.begin() as connection:
             if also is not None:
                 also(connection)
-            connection.execute(insert(Decision), rows)
+            connection.execute(INSERT, rows)
 
     def get(self, tenant: str, decision_id: str) -> dict | None:
         with self.db.session() as session:

@@ -11,8 +11,9 @@ shipper of one consignee in the same instant count it twice, until `rebuild` rec
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Insert, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from features.facts import item_facts
@@ -25,6 +26,24 @@ from service.tables import Decision, HistoryTally
 
 # Keys per query: well under SQLite's and PostgreSQL's limits on bound parameters.
 CHUNK = 500
+# The statements of every request, built once: building a SQLAlchemy expression costs more than
+# running the cached compiled form it maps to.
+_T = HistoryTally.__table__.c
+TALLIES = select(_T.key, _T.n, _T.total, _T.total_sq, _T.first_date, _T.last_date).where(
+    _T.tenant == bindparam("tenant"), _T.key.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _upsert(dialect: str) -> Insert:
+    """The statement that adds increments to the stored tallies, in this dialect."""
+    postgres = dialect == "postgresql"
+    statement = (postgresql if postgres else sqlite).insert(HistoryTally)
+    new = statement.excluded
+    earliest, latest = (func.least, func.greatest) if postgres else (func.min, func.max)
+    return statement.on_conflict_do_update(index_elements=["tenant", "key"], set_={
+        "n": _T.n + new.n, "total": _T.total + new.total, "total_sq": _T.total_sq + new.total_sq,
+        "first_date": earliest(_T.first_date, new.first_date), "last_date": latest(_T.last_date, new.last_date),
+    })
 
 
 def _tally(row) -> Tally:
@@ -41,9 +60,8 @@ class HistoryStore:
         rows = {}
         with self.db.engine.connect() as connection:
             for start in range(0, len(keys), CHUNK):
-                query = select(HistoryTally).where(HistoryTally.tenant == tenant,
-                                                   HistoryTally.key.in_(keys[start:start + CHUNK]))
-                rows.update((row.key, _tally(row)) for row in connection.execute(query))
+                found = connection.execute(TALLIES, {"tenant": tenant, "keys": keys[start:start + CHUNK]})
+                rows.update((row.key, _tally(row)) for row in found)
         return Ledger(rows)
 
     @staticmethod
@@ -57,14 +75,7 @@ class HistoryStore:
             return
         rows = [dict(tenant=tenant, key=key, n=t.n, total=t.total, total_sq=t.total_sq, first_date=t.first,
                      last_date=t.last) for key, t in sorted(merged.items())]
-        postgres = connection.dialect.name == "postgresql"
-        statement = (postgresql if postgres else sqlite).insert(HistoryTally)
-        table, new = HistoryTally.__table__.c, statement.excluded
-        earliest, latest = (func.least, func.greatest) if postgres else (func.min, func.max)
-        connection.execute(statement.on_conflict_do_update(index_elements=["tenant", "key"], set_={
-            "n": table.n + new.n, "total": table.total + new.total, "total_sq": table.total_sq + new.total_sq,
-            "first_date": earliest(table.first_date, new.first_date), "last_date": latest(table.last_date, new.last_date),
-        }), rows)
+        connection.execute(_upsert(connection.dialect.name), rows)
 
     def rebuild(self, tenant: str, progress: Callable[[int], None] = lambda _: None) -> tuple[int, int]:
         """Recompute a tenant's tallies from its decisions in the order they were made, and

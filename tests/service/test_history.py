@@ -4,7 +4,7 @@ transaction, per tenant, and rebuilt from the record to the same tallies."""
 import copy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from features.history import MIN_TENANT_DECISIONS
@@ -74,15 +74,20 @@ def test_histories_are_per_tenant(client, app, new_key):
     assert _tallies(app, "globex")["tenant||"][0] == 1
 
 
-def test_a_decision_that_cannot_be_stored_adds_nothing(client, app, monkeypatch):
+def test_a_decision_that_cannot_be_stored_adds_nothing(client, app):
     _record(client)
     before = _tallies(app)
 
-    def refuse(*args, **kwargs):
-        raise OperationalError("INSERT INTO decisions", {}, Exception("disk full"))
+    def refuse(connection, cursor, statement, *args):
+        if statement.startswith("INSERT INTO decisions"):  # after the tallies' upsert, in its transaction
+            raise OperationalError(statement, {}, Exception("disk full"))
 
-    monkeypatch.setattr("service.decisions.insert", refuse)
-    response = client.post("/v1/score", json=_shipment(1, "Steppe Steel LLP"))
+    engine = app.extensions["diversion_risk_services"].db.engine
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        response = client.post("/v1/score", json=_shipment(1, "Steppe Steel LLP"))
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
     assert response.status_code == 503 and "traceback" not in response.get_data(as_text=True).lower()
     assert _tallies(app) == before
 
