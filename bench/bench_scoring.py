@@ -26,6 +26,7 @@ from service.runtime import Runtime
 BATCH = 1000
 ROUNDS = 5
 PORT = 8765
+THREADS = 4
 EXAMPLE = {
     "shipment_id": "BENCH-1", "date": "2023-05-02", "origin_country": "CN", "destination_country": "KZ",
     "transit_countries": ["AE"],
@@ -60,7 +61,8 @@ def in_process(home) -> dict:
 
 def over_http(home) -> dict:
     """wrk against gunicorn: /healthz as the ceiling, then /v1/score with the store's default
-    sync and, in a second server, with every SQLite commit fsynced (SQLITE_SYNCHRONOUS=FULL).
+    sync and, in a second server, with every SQLite commit fsynced (SQLITE_SYNCHRONOUS=FULL);
+    in a third, gthread workers of THREADS threads (DIVERSION_RISK_THREADS), the default sync.
 
     Also the CPU time per request (server + wrk), and the rate it would allow if the two cores
     were the benchmark's alone: the machine is shared, and the others' load moves req/s far more."""
@@ -74,8 +76,13 @@ def over_http(home) -> dict:
     with server(home.root, PORT, env={**env, "DIVERSION_RISK_SQLITE_SYNCHRONOUS": "FULL"}) as proc:
         wrk(score_url, body=EXAMPLE, seconds=3, headers=key)
         synced = wrk(score_url, body=EXAMPLE, seconds=20, headers=key, server_pid=proc.pid)
+    # gunicorn's gthread worker (which keeps connections alive) beside the sync one
+    with server(home.root, PORT, env={**env, "DIVERSION_RISK_THREADS": str(THREADS)}) as proc:
+        wrk(score_url, body=EXAMPLE, seconds=3, headers=key)
+        threaded = wrk(score_url, body=EXAMPLE, seconds=20, headers=key, server_pid=proc.pid)
     figures = {"load_average_1m": round(os.getloadavg()[0], 2)}
-    for name, run in (("healthz", health), ("score", score), ("score_full_sync", synced)):
+    for name, run in (("healthz", health), ("score", score), ("score_full_sync", synced),
+                      (f"score_gthread{THREADS}", threaded)):
         cpu_ms = run["server_cpu_ms_per_request"] + run["wrk_cpu_ms_per_request"]
         figures |= {f"{name}_rps": round(run["rps"]), f"{name}_p50_ms": run["p50_ms"], f"{name}_p99_ms": run["p99_ms"],
                     f"{name}_errors": run["errors"] + run["socket_errors"],

@@ -23,7 +23,8 @@ if not os.environ.get(multiproc.ENV):
     multiproc.prepare(_settings.metrics_dir)
 workers = _settings.workers
 preload_app = True
-worker_class = "sync"
+threads = _settings.threads
+worker_class = "sync" if threads == 1 else "gthread"
 timeout = 60
 graceful_timeout = 30
 accesslog = None  # one JSON line per request comes from the app itself

@@ -29,6 +29,7 @@ class Settings:
     home: Path = Path("var")  # lists snapshots, models, the database
     bind: str = "127.0.0.1:8000"
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # gunicorn workers: one per core
+    threads: int = 1  # per worker: 1 is gunicorn's sync worker, more its gthread worker (keeps connections alive)
     max_hops: int = 3  # links from a sanctioned entity that still count as linked
     match_threshold: float = MATCH_THRESHOLD  # name similarity at which a party resolves to a listed entity
     band_medium: float = 0.2  # calibrated probability from which a shipment is in band medium
@@ -107,8 +108,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}UI_SESSION_HOURS must be in (0, 720], LISTS_STALE_DAYS positive, UI_SECURE_COOKIE 0 or 1")
         if self.max_batch_parties < 1 or self.max_batch_name_chars < 1:
             raise SettingsError(f"{PREFIX}MAX_BATCH_PARTIES and MAX_BATCH_NAME_CHARS must be positive")
-        if self.workers < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
-            raise SettingsError(f"{PREFIX}WORKERS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
+        if self.workers < 1 or self.threads < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
+            raise SettingsError(f"{PREFIX}WORKERS, THREADS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
         try:
             parse_many(self.rate_limit)
         except ValueError:

@@ -14,7 +14,8 @@ def test_settings_come_from_prefixed_variables_and_conventional_fallbacks(tmp_pa
 
 
 @pytest.mark.parametrize("variable, value", [("MAX_HOPS", "two"), ("MAX_HOPS", "9"), ("SQLITE_SYNCHRONOUS", "OFF"),
-                                             ("RATE_LIMIT", "many"), ("BAND_HIGH", "0.1")])
+                                             ("RATE_LIMIT", "many"), ("BAND_HIGH", "0.1"),
+                                             ("THREADS", "0")])
 def test_a_bad_setting_is_refused_naming_its_variable(variable, value):
     with pytest.raises(SettingsError, match=f"DIVERSION_RISK_{variable}"):
         Settings.from_env({f"DIVERSION_RISK_{variable}": value})
