@@ -109,7 +109,7 @@ class Settings:
         if self.max_batch_parties < 1 or self.max_batch_name_chars < 1:
             raise SettingsError(f"{PREFIX}MAX_BATCH_PARTIES and MAX_BATCH_NAME_CHARS must be positive")
         if self.workers < 1 or self.threads < 1 or self.max_batch < 1 or self.max_body_bytes < 1024:
-            raise SettingsError(f"{PREFIX}WORKERS, THREADS, MAX_BATCH and MAX_BODY_BYTES must be positive (body >= 1 KiB)")
+            raise SettingsError(f"{PREFIX}WORKERS, {PREFIX}THREADS, {PREFIX}MAX_BATCH and {PREFIX}MAX_BODY_BYTES must be positive (body >= 1 KiB)")
         try:
             parse_many(self.rate_limit)
         except ValueError:
