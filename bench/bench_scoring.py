@@ -62,7 +62,7 @@ def in_process(home) -> dict:
 def over_http(home) -> dict:
     """wrk against gunicorn: /healthz as the ceiling, then /v1/score with the store's default
     sync and, in a second server, with every SQLite commit fsynced (SQLITE_SYNCHRONOUS=FULL);
-    in a third, gthread workers of THREADS threads (DIVERSION_RISK_THREADS), the default sync.
+    in a third, gthread workers of THREADS threads (DIVERSION_RISK_THREADS) instead of the default sync ones.
 
     Also the CPU time per request (server + wrk), and the rate it would allow if the two cores
     were the benchmark's alone: the machine is shared, and the others' load moves req/s far more."""

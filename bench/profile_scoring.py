@@ -1,6 +1,7 @@
 """Where a scored request's time goes (issue "Speed"): py-spy samples one gunicorn worker while
 wrk posts `/v1/score` (16 connections), and the functions are ranked by their share of the
-samples, inclusive of what they call (bench/out/profile_scoring_top.json, the stacks beside it). Needs py-spy (`pip install -e '.[bench]'`).
+samples, inclusive of what they call (bench/out/profile_scoring_top.json, the stacks beside it).
+Needs py-spy (`pip install -e '.[bench]'`).
 
     python -m bench.profile_scoring [--seconds 15] [--top 25]
 """
@@ -45,9 +46,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        parser.error(f"{spy} not found: pip install -e '.[bench]'")
     home = prepared_home()
     key, url = bench_key(home), f"http://127.0.0.1:{PORT}/v1/score"
-    spy = Path(sys.executable).with_name("py-spy")
     raw = OUT / "profile_scoring_stacks.txt"  # for a flame graph (flamegraph.pl, speedscope)
     with server(home.root, PORT, env={"DIVERSION_RISK_RATE_LIMIT": "10000000/minute"}) as proc:
         wrk(url, body=EXAMPLE, seconds=3, headers=key)  # warm-up
